@@ -1,0 +1,162 @@
+
+namespace CouplingFlows.Nn;
+
+/// <summary>
+/// The Adam optimiser with optional clipping of the global gradient norm.
+/// </summary>
+/// <remarks>
+/// <para>For each trainable parameter θ with gradient g at step t:
+/// m ← β₁ m + (1 − β₁) g, v ← β₂ v + (1 − β₂) g²,
+/// θ ← θ − η (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε).</para>
+/// <para>With a clip norm c, every gradient is first scaled by min(1, c / ‖g‖₂), the norm taken
+/// over all parameters together.</para>
+/// <para>Kingma and Ba, "Adam: A Method for Stochastic Optimization" (2015), Algorithm 1,
+/// <see href="https://arxiv.org/abs/1412.6980"/>.</para>
+/// </remarks>
+public sealed class Adam
+{
+    private readonly Parameter[] _parameters;
+    private readonly float[][] _firstMoments;
+    private readonly float[][] _secondMoments;
+
+    /// <summary>Creates an optimiser over the trainable parameters given.</summary>
+    /// <param name="parameters">The parameters; non-trainable ones are skipped.</param>
+    /// <param name="learningRate">η, positive.</param>
+    /// <param name="beta1">β₁ in [0, 1).</param>
+    /// <param name="beta2">β₂ in [0, 1).</param>
+    /// <param name="epsilon">ε, positive.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of its range.</exception>
+    public Adam(
+        IEnumerable<Parameter> parameters,
+        float learningRate = 1e-3f,
+        float beta1 = 0.9f,
+        float beta2 = 0.999f,
+        float epsilon = 1e-8f)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(learningRate);
+        if (beta1 is < 0f or >= 1f)
+        {
+            throw new ArgumentOutOfRangeException(nameof(beta1), beta1, "beta1 must lie in [0, 1).");
+        }
+
+        if (beta2 is < 0f or >= 1f)
+        {
+            throw new ArgumentOutOfRangeException(nameof(beta2), beta2, "beta2 must lie in [0, 1).");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epsilon);
+        _parameters = [.. parameters.Where(p => p.Trainable)];
+        _firstMoments = [.. _parameters.Select(p => new float[p.Value.Length])];
+        _secondMoments = [.. _parameters.Select(p => new float[p.Value.Length])];
+        LearningRate = learningRate;
+        Beta1 = beta1;
+        Beta2 = beta2;
+        Epsilon = epsilon;
+    }
+
+    /// <summary>η; may be changed between steps by a schedule.</summary>
+    public float LearningRate { get; set; }
+
+    /// <summary>β₁.</summary>
+    public float Beta1 { get; }
+
+    /// <summary>β₂.</summary>
+    public float Beta2 { get; }
+
+    /// <summary>ε.</summary>
+    public float Epsilon { get; }
+
+    /// <summary>The number of steps taken (t).</summary>
+    public long StepCount { get; private set; }
+
+    /// <summary>The parameters this optimiser updates.</summary>
+    public IReadOnlyList<Parameter> Parameters => _parameters;
+
+    /// <summary>The first-moment buffers m, one per parameter, for checkpoints.</summary>
+    public IReadOnlyList<float[]> FirstMoments => _firstMoments;
+
+    /// <summary>The second-moment buffers v, one per parameter, for checkpoints.</summary>
+    public IReadOnlyList<float[]> SecondMoments => _secondMoments;
+
+    /// <summary>Sets every gradient to zero.</summary>
+    public void ZeroGradients()
+    {
+        foreach (Parameter parameter in _parameters)
+        {
+            parameter.ZeroGradient();
+        }
+    }
+
+    /// <summary>The global L2 norm of all gradients, √(Σ g²).</summary>
+    /// <returns>The norm, in double precision.</returns>
+    public double GradientNorm()
+    {
+        double sum = 0;
+        foreach (Parameter parameter in _parameters)
+        {
+            float norm = TensorPrimitives.Norm(parameter.Gradient.Data);
+            sum += (double)norm * norm;
+        }
+
+        return Math.Sqrt(sum);
+    }
+
+    /// <summary>Takes one step from the accumulated gradients.</summary>
+    /// <param name="clipNorm">When set, the global gradient norm is clipped to this value first.</param>
+    public void Step(float? clipNorm = null)
+    {
+        float gradientScale = 1f;
+        if (clipNorm is float clip)
+        {
+            double norm = GradientNorm();
+            if (norm > clip)
+            {
+                gradientScale = (float)(clip / norm);
+            }
+        }
+
+        StepCount++;
+        float correction1 = 1f - MathF.Pow(Beta1, StepCount);
+        float correction2 = 1f - MathF.Pow(Beta2, StepCount);
+        float stepSize = LearningRate / correction1;
+        float inverseSqrtCorrection2 = 1f / MathF.Sqrt(correction2);
+        for (int p = 0; p < _parameters.Length; p++)
+        {
+            Update(
+                _parameters[p].Value.Data, _parameters[p].Gradient.Data, _firstMoments[p], _secondMoments[p],
+                gradientScale, stepSize, inverseSqrtCorrection2);
+        }
+    }
+
+    /// <summary>Restores the step count of a checkpoint (moments are restored through their buffers).</summary>
+    /// <param name="stepCount">t, non-negative.</param>
+    public void RestoreStepCount(long stepCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(stepCount);
+        StepCount = stepCount;
+    }
+
+    private void Update(
+        Span<float> value,
+        ReadOnlySpan<float> gradient,
+        Span<float> m,
+        Span<float> v,
+        float gradientScale,
+        float stepSize,
+        float inverseSqrtCorrection2)
+    {
+        float b1 = Beta1;
+        float b2 = Beta2;
+        float eps = Epsilon;
+        for (int i = 0; i < value.Length; i++)
+        {
+            float g = gradient[i] * gradientScale;
+            float mi = (b1 * m[i]) + ((1f - b1) * g);
+            float vi = (b2 * v[i]) + ((1f - b2) * g * g);
+            m[i] = mi;
+            v[i] = vi;
+            value[i] -= stepSize * mi / ((MathF.Sqrt(vi) * inverseSqrtCorrection2) + eps);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using CouplingFlows.Numerics;
+
+namespace CouplingFlows.Nn;
+
+/// <summary>
+/// A learnable tensor and the gradient of the loss with respect to it.
+/// </summary>
+/// <remarks>
+/// Backward passes add into <see cref="Gradient"/>; the optimiser reads it and
+/// <see cref="ZeroGradient"/> clears it before the next step. A parameter with
+/// <see cref="Trainable"/> false (a standardisation shift, say) is saved with the model but never
+/// updated.
+/// </remarks>
+public sealed class Parameter
+{
+    /// <summary>Creates a parameter holding the given value.</summary>
+    /// <param name="name">A name unique within its model, for files and messages.</param>
+    /// <param name="value">The initial value; the parameter takes ownership.</param>
+    /// <param name="trainable">False for saved state that the optimiser must not change.</param>
+    public Parameter(string name, Tensor value, bool trainable = true)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(value);
+        Name = name;
+        Value = value;
+        Trainable = trainable;
+        Gradient = new Tensor([.. value.Shape]);
+    }
+
+    /// <summary>The name, unique within its model.</summary>
+    public string Name { get; }
+
+    /// <summary>The current value.</summary>
+    public Tensor Value { get; }
+
+    /// <summary>dL/dθ accumulated by backward passes, of the same shape as the value.</summary>
+    public Tensor Gradient { get; }
+
+    /// <summary>Whether the optimiser updates this parameter.</summary>
+    public bool Trainable { get; }
+
+    /// <summary>Sets the gradient to zero.</summary>
+    public void ZeroGradient() => Array.Clear(Gradient.Data);
+}
