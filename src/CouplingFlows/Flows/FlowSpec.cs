@@ -53,6 +53,9 @@ public sealed record FlowSpec
     /// <summary>α of the logit preprocessing.</summary>
     public float LogitAlpha { get; init; } = Logit.DefaultAlpha;
 
+    /// <summary>(C, H, W) when each row is an image (for sample grids), else null.</summary>
+    public IReadOnlyList<int>? ImageShape { get; init; }
+
     /// <summary>Throws when a setting is out of range.</summary>
     /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
     public void Validate()

@@ -69,4 +69,31 @@ public static class Evaluation
 
         return result;
     }
+
+    /// <summary>max |f⁻¹(f(x)) − x| over every value of the data, computed in chunks.</summary>
+    /// <param name="flow">The flow.</param>
+    /// <param name="data">(N, D).</param>
+    /// <returns>The largest absolute round-trip error.</returns>
+    public static double MaxInverseError(Flow flow, Tensor data)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        ArgumentNullException.ThrowIfNull(data);
+        int rows = data.Rows;
+        int width = data.RowLength;
+        double worst = 0;
+        for (int start = 0; start < rows; start += ChunkRows)
+        {
+            int count = Math.Min(ChunkRows, rows - start);
+            var chunk = new Tensor(data.Data.AsSpan(start * width, count * width).ToArray(), count, width);
+            Tensor latent = flow.Transform.Forward(chunk).Output;
+            Tensor back = flow.Transform.Inverse(latent).Output;
+            for (int i = 0; i < chunk.Length; i++)
+            {
+                double error = Math.Abs((double)back.Data[i] - chunk.Data[i]);
+                worst = double.IsNaN(error) ? double.NaN : Math.Max(worst, error);
+            }
+        }
+
+        return worst;
+    }
 }
