@@ -15,7 +15,7 @@ public static class Program
             cancellation.Cancel();
         };
         var context = new CliContext(
-            Console.Out, Console.Error, cancellation.Token, Interactive: !Console.IsErrorRedirected);
+            Console.Out, Console.Error, Interactive: !Console.IsErrorRedirected, cancellation.Token);
 
         return CliApplication.Run(args, context);
     }

@@ -118,7 +118,7 @@ internal static class TrainJob
         }
 
         ColumnStatistics statistics = ColumnStatistics.Compute(train);
-        if (statistics.ConstantColumns.Count > 0)
+        if (statistics.ConstantColumns.Length > 0)
         {
             int column = statistics.ConstantColumns[0] + 1;
             throw new InvalidDataException(
@@ -154,7 +154,8 @@ internal static class TrainJob
             Hidden = settings.Hidden,
             Depth = settings.Depth,
             Batch = settings.Batch,
-            LearningRate = settings.LearningRate,
+            LearningRate = double.Parse(
+                settings.LearningRate.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
             Seed = settings.Seed,
             TrainRows = train.Rows,
             ValidationRows = validation?.Rows ?? 0,
