@@ -18,7 +18,12 @@ public sealed class ModelFileTests : IDisposable
     {
         var spec = new FlowSpec
         {
-            Kind = kind, Features = 5, Layers = 3, HiddenFeatures = 12, Preprocessing = preprocessing, Levels = 4,
+            Kind = kind,
+            Features = 5,
+            Layers = 3,
+            HiddenFeatures = 12,
+            Preprocessing = preprocessing,
+            Levels = 4,
         };
         Flow flow = FlowBuilder.Build(spec, new RandomSource(11));
         var x = new Tensor(7, 5);
