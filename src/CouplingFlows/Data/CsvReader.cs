@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text;
 
 namespace CouplingFlows.Data;
@@ -33,13 +32,13 @@ public static class CsvReader
         ArgumentException.ThrowIfNullOrEmpty(path);
         CsvReadOptions checkedOptions = Validate(options);
 
-        using Stream stream = DataFile.OpenRead(path);
-        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         try
         {
+            using Stream stream = DataFile.OpenRead(path);
+            using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
             return CsvParser.Parse(reader, path, checkedOptions);
         }
-        catch (InvalidDataException exception) when (stream is GZipStream)
+        catch (InvalidDataException exception)
         {
             throw DataFile.DamagedGzip(path, exception);
         }
