@@ -59,8 +59,8 @@ internal static class DataFile
             + cause.Message, path, null, null, cause);
 
     /// <summary>
-    /// Writes a file through a temporary sibling and a rename, so that readers never see a half-written
-    /// file and a failed write leaves any earlier file untouched.
+    /// Writes a file through a temporary sibling and a rename, so that readers never see a
+    /// half-written file and a failed write leaves any earlier file untouched.
     /// </summary>
     /// <param name="path">The destination; a name ending in .gz is gzip-compressed.</param>
     /// <param name="write">Writes the (uncompressed) content to the stream it is given.</param>

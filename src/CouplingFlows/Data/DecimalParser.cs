@@ -11,9 +11,9 @@ namespace CouplingFlows.Data;
 /// division gives the correctly rounded double d of the decimal.</para>
 /// <para>Rounding d to float32 then equals rounding the decimal itself unless d lies exactly on a
 /// halfway point between two floats (its low 29 significand bits are 1 followed by 28 zeros): a
-/// decimal on one side of such a point cannot round to a double on the other side. Those rare cases,
-/// subnormal and overflowing results and every other spelling (NaN, Infinity, over 19 digits) go
-/// to float.TryParse.</para>
+/// decimal on one side of such a point cannot round to a double on the other side. Those rare
+/// cases, subnormal and overflowing results and every other spelling (NaN, Infinity, over 19
+/// digits) go to float.TryParse.</para>
 /// </remarks>
 internal static class DecimalParser
 {

@@ -90,7 +90,8 @@ public class DecimalParserTests
                 text.Append(j == point ? "." : string.Empty).Append((char)('0' + random.NextInt(10)));
             }
 
-            text.Append(random.NextInt(3) == 0 ? FormattableString.Invariant($"e{random.NextInt(90) - 45}") : string.Empty);
+            string exponent = FormattableString.Invariant($"e{random.NextInt(90) - 45}");
+            text.Append(random.NextInt(3) == 0 ? exponent : string.Empty);
             string candidate = text.ToString();
             bool parsed = DecimalParser.TryParse(candidate, out float value);
             mismatches += parsed && Bits(value) == Bits(Reference(candidate)) ? 0 : 1;

@@ -84,7 +84,8 @@ public class NpyTests
 
         Assert.Equal(0, (10 + headerLength) % 64);
         Assert.Equal(10 + headerLength + (6 * 4), bytes.Length);
-        Assert.StartsWith("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }", header, StringComparison.Ordinal);
+        const string expected = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }";
+        Assert.StartsWith(expected, header, StringComparison.Ordinal);
         Assert.EndsWith("\n", header, StringComparison.Ordinal);
     }
 
@@ -241,7 +242,8 @@ public class NpyTests
         DataFormatException fault = ReadFault(content);
 
         Assert.Equal((2, 2), (fault.Row, fault.Column));
-        Assert.Contains("row 2, column 2: the value NaN is not a finite float32", fault.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "row 2, column 2: the value NaN is not a finite float32", fault.Message, StringComparison.Ordinal);
     }
 
     [Fact]
