@@ -53,6 +53,24 @@ internal static class DataFile
         return memory.ToArray();
     }
 
+    /// <summary>The product of the dimensions, saturating just above <see cref="Array.MaxLength"/>
+    /// so that a damaged header cannot overflow it.</summary>
+    public static long ElementCount(ReadOnlySpan<int> dimensions)
+    {
+        if (dimensions.Contains(0))
+        {
+            return 0;
+        }
+
+        long count = 1;
+        foreach (int size in dimensions)
+        {
+            count = Math.Min(count * size, Array.MaxLength + 1L);
+        }
+
+        return count;
+    }
+
     /// <summary>The error for a gzip stream that cannot be decompressed.</summary>
     public static DataFormatException DamagedGzip(string path, Exception cause) =>
         new("the file is gzip-compressed but cannot be decompressed: it is damaged or cut short. "

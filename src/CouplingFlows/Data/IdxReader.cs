@@ -99,12 +99,7 @@ public static class IdxReader
         }
 
         int[] dimensions = ReadDimensions(path, bytes, rank);
-        long expected = 1;
-        foreach (int size in dimensions)
-        {
-            expected *= size;
-        }
-
+        long expected = DataFile.ElementCount(dimensions);
         CheckDataLength(path, dimensions, expected, bytes.Length - headerLength);
 
         return (dimensions, bytes, headerLength);

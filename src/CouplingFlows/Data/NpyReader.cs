@@ -94,13 +94,8 @@ public static class NpyReader
             throw Fault(path, "the array is a scalar (shape ()); at least one dimension is needed.");
         }
 
-        long rest = 1;
-        for (int d = 1; d < shape.Length; d++)
-        {
-            rest *= shape[d];
-        }
-
-        if (shape[0] * rest > Array.MaxLength)
+        long rest = DataFile.ElementCount(shape.AsSpan(1));
+        if (DataFile.ElementCount(shape) > Array.MaxLength || rest > Array.MaxLength)
         {
             throw Fault(path, $"the shape {ShapeText(shape)} holds more elements than a tensor can.");
         }
