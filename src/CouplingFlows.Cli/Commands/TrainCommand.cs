@@ -26,7 +26,11 @@ internal static class TrainCommand
         var batch = Int("--batch", "Rows per mini-batch.", 256);
         var lr = new Option<float>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3f };
         var steps = Int("--steps", "Optimiser steps.", 3000);
-        var seed = new Option<long>("--seed") { Description = "Seed of data split, weights and noise.", DefaultValueFactory = _ => 0 };
+        var seed = new Option<long>("--seed")
+        {
+            Description = "Seed of data split, weights and noise.",
+            DefaultValueFactory = _ => 0,
+        };
         var output = new Option<string?>("--out")
         {
             Description = "The run folder to write (default: runs/DATA-MODEL, numbered if taken).",

@@ -45,7 +45,8 @@ internal static class TrainJob
         LossPlot.Save(result, folder.LossPlot, "nats per sample");
         SampleFigure.Save(flow, data, folder.Samples, settings.Seed);
         context.Output.WriteLine(metrics.ToJson());
-        context.Error.WriteLine($"Wrote {folder.Path}: {RunFolder.ModelFileName}, metrics.json, loss.png, samples.png.");
+        context.Error.WriteLine(
+            $"Wrote {folder.Path}: {RunFolder.ModelFileName}, metrics.json, loss.png, samples.png.");
 
         return Outcome(result, context);
     }
@@ -128,7 +129,9 @@ internal static class TrainJob
     {
         bool discrete = data.Levels is not null;
         Tensor trainEval = discrete ? Evaluation.Dequantize(train, new RandomSource(settings.Seed + 101)) : train;
-        Tensor testEval = discrete ? Evaluation.Dequantize(data.Test, new RandomSource(settings.Seed + 202)) : data.Test;
+        Tensor testEval = discrete
+            ? Evaluation.Dequantize(data.Test, new RandomSource(settings.Seed + 202))
+            : data.Test;
         double trainNll = Evaluation.MeanNll(flow, trainEval);
         double testNll = Evaluation.MeanNll(flow, testEval);
         int d = data.Features;
