@@ -30,6 +30,9 @@ internal sealed record BenchResult
 
     public required double PeakWorkingSetMib { get; init; }
 
+    /// <summary>Managed heap after a training step: weights, optimiser state and retained activations.</summary>
+    public required double HeapAfterStepMib { get; init; }
+
     public required double GemmGflops { get; init; }
 
     public required double GemmShareOfStep { get; init; }

@@ -15,8 +15,14 @@ internal static class BenchRunner
     {
         BenchData data = BenchData.Load(config.Data, options);
         Flow flow = BuildFlow(config, data, options);
+        if (flow.Transform is Transforms.CompositeTransform stack)
+        {
+            stack.MemorySaving = memorySaving;
+        }
+
         var random = new RandomSource(options.Seed + 1);
-        (double[] stepMs, long allocated, double gflops, double gemmShare) = TimeSteps(flow, data, options, random);
+        (double[] stepMs, long allocated, double gflops, double gemmShare, double heapMib) =
+            TimeSteps(flow, data, options, random);
         Array.Sort(stepMs);
         double logProbRate = Throughput(options.ThroughputBatch, () =>
             Evaluation.LogProb(flow, Batch(data, options.ThroughputBatch, random)));
@@ -34,6 +40,7 @@ internal static class BenchRunner
             LogProbRowsPerS = Math.Round(logProbRate),
             SampleRowsPerS = Math.Round(sampleRate),
             PeakWorkingSetMib = Round(process.PeakWorkingSet64 / (1024.0 * 1024.0)),
+            HeapAfterStepMib = Round(heapMib),
             GemmGflops = Round(gflops),
             GemmShareOfStep = Round(gemmShare),
             AllocatedBytesPerStep = allocated,
@@ -67,7 +74,7 @@ internal static class BenchRunner
         return flow;
     }
 
-    private static (double[] StepMs, long Allocated, double Gflops, double GemmShare) TimeSteps(
+    private static (double[] StepMs, long Allocated, double Gflops, double GemmShare, double HeapMib) TimeSteps(
         Flow flow, BenchData data, BenchOptions options, RandomSource random)
     {
         var adam = new Adam(flow.Parameters, 1e-3f);
@@ -101,7 +108,11 @@ internal static class BenchRunner
         GemmStatistics.Enabled = false;
         double share = measuredSeconds > 0 ? GemmStatistics.Elapsed.TotalSeconds / measuredSeconds : 0;
 
-        return (times, allocated / Math.Max(1, options.Steps), GemmStatistics.GigaflopsPerSecond, share);
+        // Weights, gradients, the optimiser's moments and whatever activations the layers keep between steps.
+        double heapMib = GC.GetTotalMemory(forceFullCollection: true) / (1024.0 * 1024.0);
+        GC.KeepAlive(adam);
+
+        return (times, allocated / Math.Max(1, options.Steps), GemmStatistics.GigaflopsPerSecond, share, heapMib);
     }
 
     private static void FillBatch(Tensor batch, BenchData data, RandomSource random)

@@ -8,8 +8,8 @@ namespace CouplingFlows.Cli.Commands;
 internal static class BenchCommand
 {
     private const string Header =
-        "config            params     ms/step  p10      p90      log_prob/s  samples/s   peak MiB  GFLOP/s  "
-        + "B alloc/step";
+        "config            params     ms/step  p10      p90      log_prob/s  samples/s   peak MiB  heap MiB "
+        + " GFLOP/s  B alloc/step";
 
     public static Command Create(CliContext context)
     {
@@ -84,7 +84,8 @@ internal static class BenchCommand
             CultureInfo.InvariantCulture,
             $"{result.Config,-17} {result.Parameters,10:N0} {result.StepMsMedian,8:F2} {result.StepMsP10,8:F2} "
             + $"{result.StepMsP90,8:F2} {result.LogProbRowsPerS,11:N0} {result.SampleRowsPerS,11:N0} "
-            + $"{result.PeakWorkingSetMib,9:F0} {result.GemmGflops,8:F1}  {result.AllocatedBytesPerStep:N0}"));
+            + $"{result.PeakWorkingSetMib,9:F0} {result.HeapAfterStepMib,9:F0} {result.GemmGflops,8:F1}  "
+            + $"{result.AllocatedBytesPerStep:N0}"));
         if (result.DataNote is not null)
         {
             context.Output.WriteLine($"  note: {result.DataNote}");

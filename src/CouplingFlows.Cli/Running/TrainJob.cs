@@ -34,6 +34,7 @@ internal static class TrainJob
             GradientClipNorm = settings.ClipNorm,
             EarlyStoppingPatience = settings.Patience,
             Dequantize = data.Levels is not null,
+            MemorySaving = settings.MemorySaving,
             ValidationInterval = Math.Max(1, Math.Min(100, settings.Steps / 10)),
         };
         TrainingResult result = ProgressDisplay.Run(

@@ -19,7 +19,12 @@ public sealed class MemorySavingTests
     {
         var spec = new FlowSpec
         {
-            Kind = kind, Features = 6, Layers = 6, HiddenFeatures = 16, Preprocessing = preprocessing, Levels = 8,
+            Kind = kind,
+            Features = 6,
+            Layers = 6,
+            HiddenFeatures = 16,
+            Preprocessing = preprocessing,
+            Levels = 8,
         };
         Flow flow = FlowBuilder.Build(spec, new RandomSource(21));
         var batch = new Tensor(32, 6);
