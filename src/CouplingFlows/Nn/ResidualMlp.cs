@@ -60,8 +60,9 @@ public sealed class ResidualMlp : IConditioner
         _blockLayers = new Linear[2 * options.Blocks];
         for (int b = 0; b < options.Blocks; b++)
         {
-            _blockLayers[2 * b] = new Linear($"{name}.block{b}.first", hidden, hidden, options.Init, random);
-            _blockLayers[(2 * b) + 1] = new Linear($"{name}.block{b}.second", hidden, hidden, options.Init, random);
+            string prefix = $"{name}.block{b}";
+            _blockLayers[2 * b] = new Linear($"{prefix}.first", hidden, hidden, options.Init, random);
+            _blockLayers[(2 * b) + 1] = new Linear($"{prefix}.second", hidden, hidden, options.Init, random);
         }
 
         WeightInit lastInit = options.ZeroLastLayer ? WeightInit.Zeros : options.Init;
@@ -156,7 +157,8 @@ public sealed class ResidualMlp : IConditioner
         {
             Tensor branchInput = _branchInputs[b]!;
             Tensor branchHidden = _branchHidden[b]!;
-            _blockLayers[(2 * b) + 1].Backward(branchHidden.Data, streamGradient.Data, hiddenGradient.Data, rows);
+            Linear second = _blockLayers[(2 * b) + 1];
+            second.Backward(branchHidden.Data, streamGradient.Data, hiddenGradient.Data, rows);
             ActivationFunctions.MultiplyByDerivative(_activation, branchHidden.Data, hiddenGradient.Data);
             _blockLayers[2 * b].Backward(branchInput.Data, hiddenGradient.Data, branchGradient.Data, rows);
             ActivationFunctions.MultiplyByDerivative(_activation, branchInput.Data, branchGradient.Data);
@@ -171,7 +173,8 @@ public sealed class ResidualMlp : IConditioner
 
     /// <summary>Writes the branch of block b, a(a(h) W₁ + b₁) W₂ + b₂, keeping a(h) and the hidden
     /// activation for the backward pass.</summary>
-    private void RunBlock(int b, Tensor stream, Tensor branchInput, Tensor branchHidden, Tensor branchOutput, int rows)
+    private void RunBlock(
+        int b, Tensor stream, Tensor branchInput, Tensor branchHidden, Tensor branchOutput, int rows)
     {
         stream.Data.CopyTo(branchInput.Data, 0);
         ActivationFunctions.Apply(_activation, branchInput.Data);

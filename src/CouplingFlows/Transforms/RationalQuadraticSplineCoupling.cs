@@ -33,7 +33,8 @@ public sealed class RationalQuadraticSplineCoupling : CouplingTransform
     /// <param name="contextFeatures">Context width, 0 for none.</param>
     /// <exception cref="ArgumentNullException"><paramref name="mask"/> or
     /// <paramref name="conditioner"/> is null.</exception>
-    /// <exception cref="ArgumentException">The conditioner's input or output width does not fit.</exception>
+    /// <exception cref="ArgumentException">The conditioner's input or output width does not
+    /// fit.</exception>
     public RationalQuadraticSplineCoupling(
         CouplingMask mask, IConditioner conditioner, SplineOptions? options = null, int contextFeatures = 0)
         : base(mask, conditioner, (options ?? new SplineOptions()).ParametersPerFeature, contextFeatures)
@@ -83,34 +84,34 @@ public sealed class RationalQuadraticSplineCoupling : CouplingTransform
         int rows)
     {
         int binCount = Options.BinCount;
-        int knotCount = binCount + 1;
         int perFeature = ParametersPerFeature;
         int width = Mask.TransformedIndices.Count;
-        int length = SplineKnots.Length(binCount) + (3 * knotCount);
+        int knotLength = SplineKnots.Length(binCount);
+        int length = knotLength + SplineKnotGradients.Length(binCount);
         Span<float> buffer = binCount <= StackKnotLimit ? stackalloc float[length] : new float[length];
         var knots = new SplineKnots(buffer, binCount);
-        Span<float> knotXGradient = buffer.Slice(SplineKnots.Length(binCount), knotCount);
-        Span<float> knotYGradient = buffer.Slice(SplineKnots.Length(binCount) + knotCount, knotCount);
-        Span<float> derivativeGradient = buffer.Slice(SplineKnots.Length(binCount) + (2 * knotCount), knotCount);
+        var gradients = new SplineKnotGradients(buffer[knotLength..], binCount);
         float bound = Options.TailBound;
+        using var block = new SplineBlock(theta, Options, rows * width);
         for (int e = 0; e < rows * width; e++)
         {
             ReadOnlySpan<float> raw = theta.Slice(e * perFeature, perFeature);
             Span<float> rawGradient = thetaGradient.Slice(e * perFeature, perFeature);
             float x = xB[e];
-            float dy = outputGradient[e];
             if (!(x >= -bound && x <= bound))
             {
-                inputGradient[e] = dy;
+                inputGradient[e] = outputGradient[e];
                 rawGradient.Clear();
                 continue;
             }
 
-            SplineKernel.Parameterize(raw, Options, knots);
+            SplineParameterization.Parameterize(
+                raw, block.ShareExponentials(e), block.DerivativeLogs(e), Options, knots);
             inputGradient[e] = SplineKernel.Backward(
-                x, knots.X, knots.Y, knots.Derivatives, dy, logAbsDetGradient[e / width],
-                knotXGradient, knotYGradient, derivativeGradient);
-            SplineKernel.ChainToRaw(raw, Options, knots, knotXGradient, knotYGradient, derivativeGradient, rawGradient);
+                x, knots.X, knots.Y, knots.Derivatives, outputGradient[e], logAbsDetGradient[e / width],
+                gradients);
+            SplineParameterization.ChainToRaw(
+                raw, block.DerivativeExponentials(e), Options, knots, gradients, rawGradient);
         }
     }
 
@@ -125,6 +126,7 @@ public sealed class RationalQuadraticSplineCoupling : CouplingTransform
         Span<float> buffer = binCount <= StackKnotLimit ? stackalloc float[length] : new float[length];
         var knots = new SplineKnots(buffer, binCount);
         float bound = Options.TailBound;
+        using var block = new SplineBlock(theta, Options, rows * width);
         for (int i = 0; i < rows; i++)
         {
             float sum = 0f;
@@ -138,7 +140,9 @@ public sealed class RationalQuadraticSplineCoupling : CouplingTransform
                     continue;
                 }
 
-                SplineKernel.Parameterize(theta.Slice(e * perFeature, perFeature), Options, knots);
+                ReadOnlySpan<float> raw = theta.Slice(e * perFeature, perFeature);
+                SplineParameterization.Parameterize(
+                    raw, block.ShareExponentials(e), block.DerivativeLogs(e), Options, knots);
                 SplineValue result = inverse
                     ? SplineKernel.Inverse(value, knots.X, knots.Y, knots.Derivatives)
                     : SplineKernel.Forward(value, knots.X, knots.Y, knots.Derivatives);

@@ -349,7 +349,8 @@ public class RationalQuadraticSplineCouplingTests
         IConditioner conditioner = residual
             ? new ResidualMlp("c", 3, outputs, new ResidualMlpOptions(16, 2, ZeroLastLayer: true), random)
             : new Mlp("c", 3, outputs, new MlpOptions(16, 2, ZeroLastLayer: true), random);
-        var coupling = new RationalQuadraticSplineCoupling(CouplingMask.HalfSplit(6, keepFirst: true), conditioner, options);
+        var coupling = new RationalQuadraticSplineCoupling(
+            CouplingMask.HalfSplit(6, keepFirst: true), conditioner, options);
         Tensor x = Gaussian(50, 6, random, 2f);
 
         TransformResult forward = coupling.Forward(x);

@@ -134,45 +134,64 @@ public class SplineKernelTests
         float[] kx = SplineFixtures.KnotX;
         float[] ky = SplineFixtures.KnotY;
         float[] kd = SplineFixtures.Derivatives;
-        float[] gx = new float[4];
-        float[] gyKnots = new float[4];
-        float[] gd = new float[4];
+        float[] buffer = new float[SplineKnotGradients.Length(3)];
+        var gradients = new SplineKnotGradients(buffer, 3);
 
-        float dx = SplineKernel.Backward(-0.3f, kx, ky, kd, 1.5f, 0.25f, gx, gyKnots, gd);
+        float dx = SplineKernel.Backward(-0.3f, kx, ky, kd, 1.5f, 0.25f, gradients);
 
-        Assert.Equal(0.0, dx + gx.Sum(), 1e-5);
-        Assert.Equal(1.5, gyKnots.Sum(), 1e-5);
+        Assert.Equal(0.0, dx + buffer[..4].Sum(), 1e-5);
+        Assert.Equal(1.5, buffer[4..8].Sum(), 1e-5);
     }
 
     [Theory]
     [InlineData(1e-3f)]
     [InlineData(0.25f)]
     [InlineData(1e-7f)]
-    public void Derivative_ZeroRaw_IsExactlyOne(float minimum)
+    public void Parameterize_ZeroRawDerivative_IsExactlyOne(float minimum)
     {
-        Assert.Equal(1f, SplineKernel.Derivative(0f, minimum));
+        var options = new SplineOptions(binCount: 3, minDerivative: minimum);
+        float[] raw = [0.3f, -1f, 2f, 0.1f, 0.2f, 0.3f, 0f, 0f];
+
+        float[] derivatives = Derivatives(raw, options);
+
+        Assert.Equal([1f, 1f, 1f, 1f], derivatives);
     }
 
     [Fact]
-    public void Derivative_ExtremeRaw_ApproachesBoundsWithoutOverflow()
+    public void Parameterize_ExtremeRawDerivatives_ApproachBoundsWithoutOverflow()
     {
-        Assert.Equal(1e-3f, SplineKernel.Derivative(-200f, 1e-3f));
-        Assert.Equal(200.0 * 0.999 / Math.Log(2.0), SplineKernel.Derivative(200f, 1e-3f), 1e-3);
-        Assert.Equal(1e-3 + (0.999 * Math.Log(1.0 + Math.Exp(-9.0)) / Math.Log(2.0)), SplineKernel.Derivative(-9f, 1e-3f), 1e-9);
+        var options = new SplineOptions(binCount: 4);
+        float[] raw = [0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, -200f, 200f, -9f];
+
+        float[] derivatives = Derivatives(raw, options);
+
+        Assert.Equal(1e-3f, derivatives[1]);
+        Assert.Equal(1e-3 + (200.0 * 0.999 / Math.Log(2.0)), derivatives[2], 1e-3);
+        Assert.Equal(1e-3 + (0.999 * Math.Log(1.0 + Math.Exp(-9.0)) / Math.Log(2.0)), derivatives[3], 1e-9);
+    }
+
+    private static float[] Derivatives(float[] raw, SplineOptions options)
+    {
+        var knots = new SplineKnots(new float[SplineKnots.Length(options.BinCount)], options.BinCount);
+        SplineParameterization.Parameterize(raw, options, knots);
+
+        return knots.Derivatives.ToArray();
     }
 
     private static (float InputGradient, float[] RawGradient) Gradients(
         float[] raw, SplineOptions options, float x, float gy, float gl)
     {
-        int knotCount = options.BinCount + 1;
-        var knots = new SplineKnots(new float[SplineKnots.Length(options.BinCount)], options.BinCount);
-        float[] gx = new float[knotCount];
-        float[] gyKnots = new float[knotCount];
-        float[] gd = new float[knotCount];
+        int k = options.BinCount;
+        var knots = new SplineKnots(new float[SplineKnots.Length(k)], k);
+        var gradients = new SplineKnotGradients(new float[SplineKnotGradients.Length(k)], k);
+        float[] shares = new float[2 * k];
+        double[] exponentials = new double[k - 1];
+        double[] logs = new double[k - 1];
         float[] dRaw = new float[raw.Length];
-        SplineKernel.Parameterize(raw, options, knots);
-        float dx = SplineKernel.Backward(x, knots.X, knots.Y, knots.Derivatives, gy, gl, gx, gyKnots, gd);
-        SplineKernel.ChainToRaw(raw, options, knots, gx, gyKnots, gd, dRaw);
+        SplineParameterization.Exponentiate(raw, options, 1, shares, exponentials, logs);
+        SplineParameterization.Parameterize(raw, shares, logs, options, knots);
+        float dx = SplineKernel.Backward(x, knots.X, knots.Y, knots.Derivatives, gy, gl, gradients);
+        SplineParameterization.ChainToRaw(raw, exponentials, options, knots, gradients, dRaw);
 
         return (dx, dRaw);
     }

@@ -37,8 +37,8 @@ public sealed class RationalQuadraticSpline
         if (knotX.Length < 2 || knotY.Length != knotX.Length || knotDerivatives.Length != knotX.Length)
         {
             throw new ArgumentException(
-                $"knotX, knotY and knotDerivatives must have the same length, at least 2; got {knotX.Length}, "
-                + $"{knotY.Length} and {knotDerivatives.Length}.",
+                "knotX, knotY and knotDerivatives must have the same length, at least 2; got "
+                + $"{knotX.Length}, {knotY.Length} and {knotDerivatives.Length}.",
                 nameof(knotX));
         }
 
@@ -86,15 +86,16 @@ public sealed class RationalQuadraticSpline
     /// <param name="options">K, B and the guards; see <see cref="SplineOptions"/>.</param>
     /// <returns>A spline on [−B, B] with boundary derivatives 1.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="raw"/> does not hold 3K − 1 finite values.</exception>
+    /// <exception cref="ArgumentException"><paramref name="raw"/> does not hold 3K − 1 finite
+    /// values.</exception>
     public static RationalQuadraticSpline FromUnnormalized(ReadOnlySpan<float> raw, SplineOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (raw.Length != options.ParametersPerFeature)
         {
             throw new ArgumentException(
-                $"raw has {raw.Length} values but {options.BinCount} bins need {options.ParametersPerFeature} "
-                + "(K widths, K heights, K - 1 derivatives).",
+                $"raw has {raw.Length} values but {options.BinCount} bins need "
+                + $"{options.ParametersPerFeature} (K widths, K heights, K - 1 derivatives).",
                 nameof(raw));
         }
 
@@ -105,7 +106,7 @@ public sealed class RationalQuadraticSpline
 
         float[] buffer = new float[SplineKnots.Length(options.BinCount)];
         var knots = new SplineKnots(buffer, options.BinCount);
-        SplineKernel.Parameterize(raw, options, knots);
+        SplineParameterization.Parameterize(raw, options, knots);
 
         return new RationalQuadraticSpline(knots.X, knots.Y, knots.Derivatives);
     }
@@ -166,12 +167,12 @@ public sealed class RationalQuadraticSpline
     /// <returns>∂L/∂x = ∂L/∂y · dy/dx + ∂L/∂ln(dy/dx) · d ln(dy/dx)/dx; ∂L/∂y in the tails.</returns>
     public float Backward(float x, float outputGradient, float logAbsDetGradient)
     {
-        int knots = _knotX.Length;
-        Span<float> gradients = knots <= 256 ? stackalloc float[3 * knots] : new float[3 * knots];
+        int length = SplineKnotGradients.Length(BinCount);
+        Span<float> buffer = length <= 768 ? stackalloc float[length] : new float[length];
 
         return SplineKernel.Backward(
             x, _knotX, _knotY, _derivatives, outputGradient, logAbsDetGradient,
-            gradients[..knots], gradients.Slice(knots, knots), gradients.Slice(2 * knots, knots));
+            new SplineKnotGradients(buffer, BinCount));
     }
 
     private static void CheckIncreasing(ReadOnlySpan<float> knots, string name)

@@ -1,10 +1,8 @@
-using System.Diagnostics;
-
 namespace CouplingFlows.Transforms.Splines;
 
 /// <summary>
-/// Kernels of the monotone rational-quadratic spline: knots from raw values, the map, its inverse
-/// and the backward pass. Public entry points validate; these only assert.
+/// Kernels of the monotone rational-quadratic spline given its knots: the map, its inverse and the
+/// backward pass. Public entry points validate; these only assert.
 /// </summary>
 /// <remarks>
 /// <para>Notation for bin k (x in [xₖ, xₖ₊₁]): wₖ = xₖ₊₁ − xₖ, hₖ = yₖ₊₁ − yₖ, sₖ = hₖ / wₖ,
@@ -19,34 +17,6 @@ namespace CouplingFlows.Transforms.Splines;
 /// </remarks>
 internal static class SplineKernel
 {
-    /// <summary>ln 2 from the same routine that evaluates softplus(0), so their ratio is exactly 1.</summary>
-    private static readonly double Ln2 = Math.Log(2.0);
-
-    /// <summary>Knots, derivatives and shares of one spline from its 3K − 1 raw values.</summary>
-    /// <remarks>
-    /// <para>Fractions: Cⱼ = Σ_{i&lt;j} (m + (1 − Km) pᵢ), computed as Uⱼ + (1 − Km)(Pⱼ − Uⱼ) with
-    /// Pⱼ = Σ_{i&lt;j} pᵢ and Uⱼ = j / K, so equal raw values give the uniform grid bit for bit
-    /// whatever the minimum m. Knots xⱼ = 2B Cⱼ − B, with x₀ = −B and x_K = B set exactly.</para>
-    /// <para>Derivatives dⱼ = m_d + (1 − m_d) softplus(rⱼ) / ln 2, evaluated in double so that
-    /// rⱼ = 0 gives exactly 1; see <see cref="Derivative"/>.</para>
-    /// </remarks>
-    public static void Parameterize(ReadOnlySpan<float> raw, SplineOptions options, SplineKnots knots)
-    {
-        int k = options.BinCount;
-        Debug.Assert(raw.Length == (3 * k) - 1, "raw must hold 3K - 1 values.");
-        Softmax(raw[..k], knots.WidthShares);
-        Softmax(raw.Slice(k, k), knots.HeightShares);
-        PlaceKnots(knots.WidthShares, options.MinBinWidth, options.TailBound, knots.X);
-        PlaceKnots(knots.HeightShares, options.MinBinHeight, options.TailBound, knots.Y);
-        Span<float> derivatives = knots.Derivatives;
-        derivatives[0] = 1f;
-        derivatives[k] = 1f;
-        for (int j = 1; j < k; j++)
-        {
-            derivatives[j] = Derivative(raw[(2 * k) + j - 1], options.MinDerivative);
-        }
-    }
-
     /// <summary>y and log dy/dx at x; the identity with log-det 0 outside [x₀, x_K].</summary>
     public static SplineValue Forward(
         float x, ReadOnlySpan<float> knotX, ReadOnlySpan<float> knotY, ReadOnlySpan<float> derivatives)
@@ -63,7 +33,11 @@ internal static class SplineKernel
     /// <summary>The forward map evaluated with the formula of a given bin; for x on a knot either
     /// adjacent bin gives the same bits.</summary>
     public static SplineValue ForwardInBin(
-        int bin, float x, ReadOnlySpan<float> knotX, ReadOnlySpan<float> knotY, ReadOnlySpan<float> derivatives)
+        int bin,
+        float x,
+        ReadOnlySpan<float> knotX,
+        ReadOnlySpan<float> knotY,
+        ReadOnlySpan<float> derivatives)
     {
         if (IsIdentityBin(bin, knotX, knotY, derivatives))
         {
@@ -104,7 +78,11 @@ internal static class SplineKernel
     /// <summary>The inverse evaluated with the formula of a given bin; for y on a knot either adjacent
     /// bin gives the same x up to the float rounding of the output.</summary>
     public static SplineValue InverseInBin(
-        int bin, float y, ReadOnlySpan<float> knotX, ReadOnlySpan<float> knotY, ReadOnlySpan<float> derivatives)
+        int bin,
+        float y,
+        ReadOnlySpan<float> knotX,
+        ReadOnlySpan<float> knotY,
+        ReadOnlySpan<float> derivatives)
     {
         if (IsIdentityBin(bin, knotX, knotY, derivatives))
         {
@@ -145,13 +123,9 @@ internal static class SplineKernel
         ReadOnlySpan<float> derivatives,
         float outputGradient,
         float logAbsDetGradient,
-        Span<float> knotXGradient,
-        Span<float> knotYGradient,
-        Span<float> derivativeGradient)
+        SplineKnotGradients gradients)
     {
-        knotXGradient.Clear();
-        knotYGradient.Clear();
-        derivativeGradient.Clear();
+        gradients.Clear();
         int last = knotX.Length - 1;
         if (!(x >= knotX[0] && x <= knotX[last]))
         {
@@ -188,42 +162,14 @@ internal static class SplineKernel
         double gS = (gy * g.H * rS) + (gl * lS);
         double gH = (gy * ratio) + (gS / g.W);
         double gW = -((gS * g.S) + (gXi * xi)) / g.W;
-        knotXGradient[bin] = (float)((-gXi / g.W) - gW);
-        knotXGradient[bin + 1] = (float)gW;
-        knotYGradient[bin] = (float)(gy - gH);
-        knotYGradient[bin + 1] = (float)gH;
-        derivativeGradient[bin] = (float)((gy * g.H * rD0) + (gl * lD0));
-        derivativeGradient[bin + 1] = (float)((gy * g.H * rD1) + (gl * lD1));
+        gradients.X[bin] = (float)((-gXi / g.W) - gW);
+        gradients.X[bin + 1] = (float)gW;
+        gradients.Y[bin] = (float)(gy - gH);
+        gradients.Y[bin + 1] = (float)gH;
+        gradients.Derivatives[bin] = (float)((gy * g.H * rD0) + (gl * lD0));
+        gradients.Derivatives[bin + 1] = (float)((gy * g.H * rD1) + (gl * lD1));
 
         return (float)(gXi / g.W);
-    }
-
-    /// <summary>Maps knot gradients back to the 3K − 1 raw values through the cumulative sums, the
-    /// softmax and the softplus.</summary>
-    /// <remarks>
-    /// <para>∂L/∂Wᵢ = 2B Σ_{j=i+1}^{K−1} ∂L/∂xⱼ (x₀ and x_K are constants), then
-    /// ∂L/∂uᵢ = (1 − Km) pᵢ (∂L/∂Wᵢ − Σₗ pₗ ∂L/∂Wₗ); likewise for heights.</para>
-    /// <para>∂L/∂rⱼ = ∂L/∂dⱼ · (1 − m_d) / ln 2 · σ(rⱼ) for the interior derivatives j = 1..K − 1.</para>
-    /// </remarks>
-    public static void ChainToRaw(
-        ReadOnlySpan<float> raw,
-        SplineOptions options,
-        SplineKnots knots,
-        ReadOnlySpan<float> knotXGradient,
-        ReadOnlySpan<float> knotYGradient,
-        ReadOnlySpan<float> derivativeGradient,
-        Span<float> rawGradient)
-    {
-        int k = options.BinCount;
-        float twoBound = 2f * options.TailBound;
-        SharesBackward(knotXGradient, knots.WidthShares, options.MinBinWidth, twoBound, rawGradient[..k]);
-        SharesBackward(knotYGradient, knots.HeightShares, options.MinBinHeight, twoBound, rawGradient.Slice(k, k));
-        double scale = (1.0 - options.MinDerivative) / Ln2;
-        for (int j = 1; j < k; j++)
-        {
-            int index = (2 * k) + j - 1;
-            rawGradient[index] = (float)(derivativeGradient[j] * scale * Sigmoid(raw[index]));
-        }
     }
 
     /// <summary>The bin k with xₖ ≤ value &lt; xₖ₊₁, or K − 1 for value = x_K.</summary>
@@ -237,27 +183,6 @@ internal static class SplineKernel
         }
 
         return bin;
-    }
-
-    /// <summary>d = m + (1 − m) · softplus(r) / ln 2 in double, rounded once: relative precision
-    /// for small d, and r = 0 gives exactly 1 because softplus(0) and the divisor are the same
-    /// double ln 2.</summary>
-    public static float Derivative(float r, float minimum)
-    {
-        double softplus = r <= 0f ? Math.Log(1.0 + Math.Exp(r)) : r + Math.Log(1.0 + Math.Exp(-r));
-
-        return (float)(minimum + ((1.0 - minimum) * (softplus / Ln2)));
-    }
-
-    private static double Sigmoid(float r)
-    {
-        if (r >= 0f)
-        {
-            return 1.0 / (1.0 + Math.Exp(-r));
-        }
-
-        double e = Math.Exp(r);
-        return e / (1.0 + e);
     }
 
     private static double LogSlope(in Bin g, double xi, double den)
@@ -275,76 +200,12 @@ internal static class SplineKernel
         knotX[bin] == knotY[bin] && knotX[bin + 1] == knotY[bin + 1]
         && derivatives[bin] == 1f && derivatives[bin + 1] == 1f;
 
-    private static void Softmax(ReadOnlySpan<float> raw, Span<float> shares)
-    {
-        float max = raw[0];
-        for (int i = 1; i < raw.Length; i++)
-        {
-            max = MathF.Max(max, raw[i]);
-        }
-
-        float sum = 0f;
-        for (int i = 0; i < raw.Length; i++)
-        {
-            float e = MathF.Exp(raw[i] - max);
-            shares[i] = e;
-            sum += e;
-        }
-
-        float inverse = 1f / sum;
-        for (int i = 0; i < raw.Length; i++)
-        {
-            shares[i] *= inverse;
-        }
-    }
-
-    private static void PlaceKnots(ReadOnlySpan<float> shares, float minimum, float bound, Span<float> knots)
-    {
-        int k = shares.Length;
-        float uniform = 1f / k;
-        float scale = 1f - (k * minimum);
-        float twoBound = 2f * bound;
-        float cumulativeShare = 0f;
-        float cumulativeUniform = 0f;
-        knots[0] = -bound;
-        for (int j = 1; j < k; j++)
-        {
-            cumulativeShare += shares[j - 1];
-            cumulativeUniform += uniform;
-            float fraction = cumulativeUniform + (scale * (cumulativeShare - cumulativeUniform));
-            knots[j] = (twoBound * fraction) - bound;
-        }
-
-        knots[k] = bound;
-    }
-
-    private static void SharesBackward(
-        ReadOnlySpan<float> knotGradient, ReadOnlySpan<float> shares, float minimum, float twoBound,
-        Span<float> rawGradient)
-    {
-        int k = shares.Length;
-        double suffix = 0.0;
-        double dot = 0.0;
-        for (int i = k - 1; i >= 1; i--)
-        {
-            suffix += knotGradient[i];
-            dot += shares[i - 1] * twoBound * suffix;
-        }
-
-        double scale = 1.0 - (k * (double)minimum);
-        suffix = 0.0;
-        for (int i = k - 1; i >= 0; i--)
-        {
-            double widthGradient = twoBound * suffix;
-            rawGradient[i] = (float)(scale * shares[i] * (widthGradient - dot));
-            suffix += i >= 1 ? knotGradient[i] : 0.0;
-        }
-    }
-
-    /// <summary>One bin's geometry in double: left knot, width, height, slope and end derivatives.</summary>
+    /// <summary>One bin's geometry in double: left knot, width, height, slope and end
+    /// derivatives.</summary>
     private readonly struct Bin
     {
-        public Bin(ReadOnlySpan<float> knotX, ReadOnlySpan<float> knotY, ReadOnlySpan<float> derivatives, int bin)
+        public Bin(
+            ReadOnlySpan<float> knotX, ReadOnlySpan<float> knotY, ReadOnlySpan<float> derivatives, int bin)
         {
             X0 = knotX[bin];
             W = (double)knotX[bin + 1] - knotX[bin];

@@ -51,7 +51,9 @@ public sealed record SplineOptions
         if (!(minDerivative > 0f && minDerivative < 1f))
         {
             throw new ArgumentOutOfRangeException(
-                nameof(minDerivative), minDerivative, $"minDerivative must lie in (0, 1); got {minDerivative}.");
+                nameof(minDerivative),
+                minDerivative,
+                $"minDerivative must lie in (0, 1); got {minDerivative}.");
         }
 
         BinCount = binCount;
