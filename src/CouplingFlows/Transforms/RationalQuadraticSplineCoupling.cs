@@ -129,7 +129,7 @@ public sealed class RationalQuadraticSplineCoupling : CouplingTransform
         using var block = new SplineBlock(theta, Options, rows * width);
         for (int i = 0; i < rows; i++)
         {
-            float sum = 0f;
+            double sum = 0.0;
             for (int j = 0; j < width; j++)
             {
                 int e = (i * width) + j;
@@ -150,7 +150,7 @@ public sealed class RationalQuadraticSplineCoupling : CouplingTransform
                 sum += result.LogAbsDet;
             }
 
-            logAbsDet[i] += sum;
+            logAbsDet[i] += (float)sum;
         }
     }
 }

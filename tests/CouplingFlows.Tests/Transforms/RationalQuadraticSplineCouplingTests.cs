@@ -338,6 +338,25 @@ public class RationalQuadraticSplineCouplingTests
         Assert.Equal(inference.LogAbsDet, training.LogAbsDet);
     }
 
+    [Fact]
+    public void Forward_ManyThreads_SameResultAsOneThread()
+    {
+        RationalQuadraticSplineCoupling coupling = Build("residual", seed: 25);
+        (Tensor x, _) = Batch("residual", rows: 40, seed: 26);
+        TransformResult expected = coupling.Forward(x);
+        var outputs = new TransformResult[8];
+
+        Parallel.For(0, outputs.Length, i => outputs[i] = i % 2 == 0 ? coupling.Forward(x) : coupling.Inverse(x));
+
+        TransformResult inverse = coupling.Inverse(x);
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            TransformResult reference = i % 2 == 0 ? expected : inverse;
+            Assert.Equal(reference.Output.Data, outputs[i].Output.Data);
+            Assert.Equal(reference.LogAbsDet, outputs[i].LogAbsDet);
+        }
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -377,6 +396,8 @@ public class RationalQuadraticSplineCouplingTests
         }
 
         double meanLogDet = result.LogAbsDet.Average(value => Math.Abs(value));
+
+        // Measured 0.18 and 0.62 for this seed; a start far from the identity would exceed both bounds.
         Assert.InRange(meanShift, 0.0, 0.5);
         Assert.InRange(meanLogDet, 0.0, 1.0);
     }
