@@ -1,0 +1,133 @@
+using System.CommandLine;
+using CouplingFlows.Cli.Progress;
+using CouplingFlows.Cli.Running;
+using CouplingFlows.Flows;
+using CouplingFlows.Nn;
+
+namespace CouplingFlows.Cli.Commands;
+
+/// <summary>coupling-flows train: fit a flow and write a run folder.</summary>
+internal static class TrainCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var data = new Option<string>("--data")
+        {
+            Description = "A bundled data set (digits, moons, circles, eight-gaussians, checkerboard, pinwheel, "
+                + "spirals) or a .csv, .csv.gz, .npy or IDX file.",
+            Required = true,
+        };
+        var model = Choice("--model", "The flow: realnvp (affine couplings), nice (additive) or nsf (splines).",
+            "realnvp", "realnvp", "nice", "nsf");
+        var layers = Int("--layers", "Number of coupling layers.", 8);
+        var hidden = Int("--hidden", "Width of each conditioner's hidden layers.", 256);
+        var depth = Int("--depth", "Hidden layers per conditioner.", 2);
+        var activation = Choice("--activation", "Conditioner non-linearity.", "relu", "relu", "tanh", "elu");
+        var batch = Int("--batch", "Rows per mini-batch.", 256);
+        var lr = new Option<float>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3f };
+        var steps = Int("--steps", "Optimiser steps.", 3000);
+        var seed = new Option<long>("--seed")
+        {
+            Description = "Seed of data split, weights and noise.",
+            DefaultValueFactory = _ => 0,
+        };
+        var output = new Option<string?>("--out")
+        {
+            Description = "The run folder to write (default: runs/DATA-MODEL, numbered if taken).",
+        };
+        var force = new Option<bool>("--force") { Description = "Overwrite an existing --out folder." };
+        var validation = new Option<double>("--validation")
+        {
+            Description = "Fraction of the training rows held out for validation and model selection (0 for none).",
+            DefaultValueFactory = _ => 0.1,
+        };
+        var patience = new Option<int?>("--patience")
+        {
+            Description = "Stop after this many validation passes without improvement (default: run all steps; "
+                + "the best validation step is kept either way).",
+        };
+        var clip = new Option<float?>("--clip") { Description = "Clip the global gradient norm to this value." };
+        var zeroInit = new Option<bool>("--zero-init")
+        {
+            Description = "Start each conditioner's last layer at zero, so the fresh flow is exactly the identity.",
+        };
+        var bins = Int("--bins", "Spline bins K (nsf).", 8);
+        var tailBound = new Option<float>("--tail-bound")
+        {
+            Description = "Spline interval [-B, B]; identity outside (nsf).",
+            DefaultValueFactory = _ => 3f,
+        };
+        var preprocess = Choice("--preprocess",
+            "Data preprocessing: auto (logit for digits and images, standardise CSV and .npy, none for toy sets).",
+            "auto", "auto", "none", "standardize", "logit");
+        var progress = Choice("--progress", "Progress display on stderr.", "auto", "auto", "bar", "lines", "none");
+        var command = new Command("train", "Fit a flow by maximum likelihood and write a run folder: model.cflow, "
+            + "metrics.json, loss.png and samples.png. Prints the metrics as JSON on stdout.")
+        {
+            data, model, layers, hidden, depth, activation, batch, lr, steps, seed, output, force, validation,
+            patience, clip, zeroInit, bins, tailBound, preprocess, progress,
+        };
+        command.SetAction(parse =>
+        {
+            var settings = new TrainSettings
+            {
+                Data = parse.GetRequiredValue(data),
+                Model = ParseModel(parse.GetValue(model)!),
+                Layers = Positive(parse.GetValue(layers), "--layers"),
+                Hidden = Positive(parse.GetValue(hidden), "--hidden"),
+                Depth = NonNegative(parse.GetValue(depth), "--depth"),
+                Activation = Enum.Parse<Activation>(parse.GetValue(activation)!, ignoreCase: true),
+                Batch = Positive(parse.GetValue(batch), "--batch"),
+                LearningRate = PositiveFloat(parse.GetValue(lr), "--lr"),
+                Steps = Positive(parse.GetValue(steps), "--steps"),
+                Seed = parse.GetValue(seed),
+                Out = parse.GetValue(output),
+                Force = parse.GetValue(force),
+                ValidationFraction = Fraction(parse.GetValue(validation), "--validation"),
+                Patience = parse.GetValue(patience) is int p ? Positive(p, "--patience") : null,
+                ClipNorm = parse.GetValue(clip) is float c ? PositiveFloat(c, "--clip") : null,
+                ZeroInit = parse.GetValue(zeroInit),
+                Bins = Positive(parse.GetValue(bins), "--bins"),
+                TailBound = PositiveFloat(parse.GetValue(tailBound), "--tail-bound"),
+                Preprocess = parse.GetValue(preprocess)!,
+            };
+            return TrainJob.Run(settings, ProgressDisplay.Parse(parse.GetValue(progress)!), context);
+        });
+
+        return command;
+    }
+
+    internal static Option<int> Int(string name, string description, int defaultValue) =>
+        new(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+
+    internal static Option<string> Choice(string name, string description, string defaultValue, params string[] values)
+    {
+        var option = new Option<string>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+        option.AcceptOnlyFromAmong(values);
+        return option;
+    }
+
+    internal static int Positive(int value, string option) => value >= 1
+        ? value
+        : throw new UsageException($"{option} must be at least 1; got {value}.");
+
+    private static int NonNegative(int value, string option) => value >= 0
+        ? value
+        : throw new UsageException($"{option} must be 0 or more; got {value}.");
+
+    internal static float PositiveFloat(float value, string option) => value > 0f && float.IsFinite(value)
+        ? value
+        : throw new UsageException($"{option} must be a positive number; got {value}.");
+
+    private static double Fraction(double value, string option) => value is >= 0 and < 1
+        ? value
+        : throw new UsageException($"{option} must lie in [0, 1); got {value}.");
+
+    private static FlowKind ParseModel(string value) => value switch
+    {
+        "realnvp" => FlowKind.RealNvp,
+        "nice" => FlowKind.Nice,
+        "nsf" => FlowKind.Nsf,
+        _ => throw new UsageException($"--model '{value}' is not accepted; use realnvp, nice or nsf."),
+    };
+}

@@ -1,0 +1,143 @@
+using CouplingFlows.Distributions;
+using CouplingFlows.Nn;
+using CouplingFlows.Numerics;
+using CouplingFlows.Transforms;
+
+namespace CouplingFlows.Flows;
+
+/// <summary>
+/// A normalizing flow: an invertible transform f from data to latent space and a base density.
+/// </summary>
+/// <remarks>
+/// <para>log p(x) = log p_Z(f(x)) + log|det ∂f/∂x| (change of variables).</para>
+/// <para>Sampling draws z ~ p_Z and returns x = f⁻¹(z); then log p(x) = log p_Z(z) − log|det ∂f⁻¹/∂z|.</para>
+/// <para>Inference (<see cref="LogProb"/>, <see cref="Sample"/>) is safe to call from several threads
+/// at once on a flow that is not being trained. Training (<see cref="ComputeLossAndGradients"/>)
+/// must run on one thread.</para>
+/// </remarks>
+public sealed class Flow
+{
+    private Tensor? _latentGradient;
+    private float[]? _logAbsDetGradient;
+
+    /// <summary>Creates a flow.</summary>
+    /// <param name="transform">f, data → latent.</param>
+    /// <param name="baseDistribution">p_Z, with the same number of features.</param>
+    /// <param name="spec">The architecture description used to save and rebuild the flow, or null.</param>
+    /// <exception cref="ArgumentException">The feature counts differ.</exception>
+    public Flow(ITransform transform, IBaseDistribution baseDistribution, FlowSpec? spec = null)
+    {
+        ArgumentNullException.ThrowIfNull(transform);
+        ArgumentNullException.ThrowIfNull(baseDistribution);
+        if (transform.Features != baseDistribution.Features)
+        {
+            throw new ArgumentException(
+                $"The transform has {transform.Features} features but the base distribution has "
+                + $"{baseDistribution.Features}.",
+                nameof(baseDistribution));
+        }
+
+        Transform = transform;
+        Base = baseDistribution;
+        Spec = spec;
+    }
+
+    /// <summary>f, data → latent.</summary>
+    public ITransform Transform { get; }
+
+    /// <summary>p_Z.</summary>
+    public IBaseDistribution Base { get; }
+
+    /// <summary>The architecture this flow was built from, when it came from <see cref="FlowBuilder"/>.</summary>
+    public FlowSpec? Spec { get; }
+
+    /// <summary>D.</summary>
+    public int Features => Transform.Features;
+
+    /// <summary>Every parameter, learnable or saved state.</summary>
+    public IReadOnlyList<Parameter> Parameters => Transform.Parameters;
+
+    /// <summary>The number of learnable scalars.</summary>
+    public long TrainableParameterCount =>
+        Parameters.Where(p => p.Trainable).Sum(p => (long)p.Value.Length);
+
+    /// <summary>log p(x) per row, in nats.</summary>
+    /// <param name="x">(B, D).</param>
+    /// <param name="context">Optional context (B, C).</param>
+    /// <returns>Length B.</returns>
+    public float[] LogProb(Tensor x, Tensor? context = null)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        TransformResult result = Transform.Forward(x, context);
+        float[] logProb = Base.LogProb(result.Output);
+        TensorPrimitives.Add(logProb, result.LogAbsDet, logProb);
+
+        return logProb;
+    }
+
+    /// <summary>Draws samples x = f⁻¹(z), z ~ p_Z at temperature T.</summary>
+    /// <param name="count">B, non-negative.</param>
+    /// <param name="random">The random source.</param>
+    /// <param name="temperature">T &gt; 0; T &lt; 1 gives cleaner, less varied samples.</param>
+    /// <param name="context">Optional context (B, C).</param>
+    /// <returns>(B, D) samples.</returns>
+    public Tensor Sample(int count, RandomSource random, float temperature = 1f, Tensor? context = null) =>
+        SampleWithLogProb(count, random, temperature, context).Samples;
+
+    /// <summary>Draws samples and their log-densities under the flow (at T = 1).</summary>
+    /// <param name="count">B, non-negative.</param>
+    /// <param name="random">The random source.</param>
+    /// <param name="temperature">T &gt; 0; the log-density is always that of the flow itself.</param>
+    /// <param name="context">Optional context (B, C).</param>
+    /// <returns>The samples and log p(x) per row.</returns>
+    public FlowSample SampleWithLogProb(
+        int count, RandomSource random, float temperature = 1f, Tensor? context = null)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        Tensor z = Base.Sample(count, random, temperature);
+        float[] logProb = Base.LogProb(z);
+        TransformResult result = Transform.Inverse(z, context);
+        TensorPrimitives.Subtract(logProb, result.LogAbsDet, logProb);
+
+        return new FlowSample(result.Output, logProb);
+    }
+
+    /// <summary>
+    /// The mean negative log-likelihood of a batch, with its gradients added to every parameter.
+    /// </summary>
+    /// <remarks>L = −(1/B) Σᵢ log p(xᵢ); ∂L/∂z = z/B for the standard normal, ∂L/∂log|det J|ᵢ = −1/B.</remarks>
+    /// <param name="batch">(B, D), B ≥ 1; must stay unchanged until the call returns.</param>
+    /// <param name="context">Optional context (B, C).</param>
+    /// <returns>L in nats per sample; non-finite when the batch or the parameters have diverged.</returns>
+    public double ComputeLossAndGradients(Tensor batch, Tensor? context = null)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batch.Rows, 1, nameof(batch));
+        int rows = batch.Rows;
+        TransformResult result = Transform.ForwardTraining(batch, context);
+        float[] logProb = Base.LogProb(result.Output);
+        double total = 0;
+        for (int i = 0; i < rows; i++)
+        {
+            total += (double)logProb[i] + result.LogAbsDet[i];
+        }
+
+        double loss = -total / rows;
+        if (!double.IsFinite(loss))
+        {
+            return loss;
+        }
+
+        Tensor latentGradient = Tensor.Ensure(ref _latentGradient, [.. result.Output.Shape]);
+        Base.NegativeLogProbGradient(result.Output, 1f / rows, latentGradient);
+        if (_logAbsDetGradient is null || _logAbsDetGradient.Length != rows)
+        {
+            _logAbsDetGradient = new float[rows];
+        }
+
+        Array.Fill(_logAbsDetGradient, -1f / rows);
+        Transform.Backward(latentGradient, _logAbsDetGradient);
+
+        return loss;
+    }
+}

@@ -1,0 +1,165 @@
+using CouplingFlows.Distributions;
+using CouplingFlows.Nn;
+using CouplingFlows.Numerics;
+using CouplingFlows.Transforms;
+
+namespace CouplingFlows.Flows;
+
+/// <summary>
+/// Builds flows from a <see cref="FlowSpec"/>: preprocessing, then couplings whose masks alternate
+/// between the even and the odd features, then (NICE) a learned diagonal scaling.
+/// </summary>
+public static class FlowBuilder
+{
+    /// <summary>Builds a freshly initialised flow.</summary>
+    /// <param name="spec">The architecture.</param>
+    /// <param name="random">The random source for the weights; the same seed gives the same flow.</param>
+    /// <returns>The flow, with a standard normal base.</returns>
+    /// <exception cref="ArgumentException">The spec is invalid.</exception>
+    public static Flow Build(FlowSpec spec, RandomSource random)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(random);
+        spec.Validate();
+        var layers = new List<ITransform>();
+        AddPreprocessing(spec, layers);
+        for (int l = 0; l < spec.Layers; l++)
+        {
+            CouplingMask mask = CouplingMask.Alternating(spec.Features, keepEven: l % 2 == 0);
+            layers.Add(BuildCoupling(spec, mask, $"coupling{l}", random));
+        }
+
+        if (spec.Kind == FlowKind.Nice)
+        {
+            layers.Add(new ElementwiseAffine("scaling", spec.Features, trainable: true));
+        }
+
+        return new Flow(new CompositeTransform(layers), new StandardNormal(spec.Features), spec);
+    }
+
+    /// <summary>The name of the fixed standardisation layer that preprocessing adds.</summary>
+    public const string StandardizationName = "standardize";
+
+    /// <summary>
+    /// Fits the flow's fixed standardisation layer (if it has one) to training rows: the rows are passed
+    /// through the preprocessing layers before it, and its shift and scale are set to the column means and
+    /// standard deviations there, so the couplings see data of unit scale.
+    /// </summary>
+    /// <param name="flow">A flow from this builder.</param>
+    /// <param name="train">(N, D) training rows in data space (dequantised already for discrete data).</param>
+    /// <returns>True when the flow had a standardisation layer to fit.</returns>
+    /// <exception cref="ArgumentException">A column is constant, so it cannot be standardised; the message
+    /// names the 1-based column.</exception>
+    public static bool FitStandardization(Flow flow, Tensor train)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        ArgumentNullException.ThrowIfNull(train);
+        if (flow.Transform is not CompositeTransform stack)
+        {
+            return false;
+        }
+
+        int index = -1;
+        for (int l = 0; l < stack.Layers.Count && index < 0; l++)
+        {
+            if (stack.Layers[l] is ElementwiseAffine { Parameters: [{ Name: var name }, ..] }
+                && name.StartsWith(StandardizationName + ".", StringComparison.Ordinal))
+            {
+                index = l;
+            }
+        }
+
+        if (index < 0)
+        {
+            return false;
+        }
+
+        Tensor current = train;
+        for (int l = 0; l < index; l++)
+        {
+            current = stack.Layers[l].Forward(current).Output;
+        }
+
+        SetToStatistics((ElementwiseAffine)stack.Layers[index], current);
+
+        return true;
+    }
+
+    private static void SetToStatistics(ElementwiseAffine layer, Tensor data)
+    {
+        int d = data.RowLength;
+        for (int j = 0; j < d; j++)
+        {
+            double sum = 0;
+            double sumSquares = 0;
+            for (int i = 0; i < data.Rows; i++)
+            {
+                double v = data[i, j];
+                sum += v;
+                sumSquares += v * v;
+            }
+
+            double mean = sum / data.Rows;
+            double variance = Math.Max(0, (sumSquares / data.Rows) - (mean * mean));
+            if (!(variance > 1e-12 * Math.Max(1, mean * mean)))
+            {
+                throw new ArgumentException(
+                    $"Column {j + 1} is constant in the training rows, so it cannot be standardised and has no "
+                    + "density; remove it or train without standardisation.",
+                    nameof(data));
+            }
+
+            layer.Shift[j] = (float)mean;
+            layer.LogScale[j] = (float)(-0.5 * Math.Log(variance));
+        }
+    }
+
+    private static void AddPreprocessing(FlowSpec spec, List<ITransform> layers)
+    {
+        switch (spec.Preprocessing)
+        {
+            case PreprocessingKind.None:
+                break;
+            case PreprocessingKind.Standardize:
+                layers.Add(new ElementwiseAffine(StandardizationName, spec.Features, trainable: false));
+                break;
+            case PreprocessingKind.DequantizeLogit:
+                var scale = new ElementwiseAffine("scale", spec.Features, trainable: false);
+                scale.LogScale.Fill(-MathF.Log(spec.Levels));
+                layers.Add(scale);
+                layers.Add(new Logit(spec.Features, spec.LogitAlpha));
+                layers.Add(new ElementwiseAffine(StandardizationName, spec.Features, trainable: false));
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(
+                    nameof(spec), spec.Preprocessing, "Unknown preprocessing.");
+        }
+    }
+
+    private static CouplingTransform BuildCoupling(FlowSpec spec, CouplingMask mask, string name, RandomSource random)
+    {
+        int kept = mask.IdentityIndices.Count;
+        int changed = mask.TransformedIndices.Count;
+        var options = new MlpOptions(
+            spec.HiddenFeatures, spec.HiddenLayers, spec.Activation, spec.Init, spec.ZeroLastLayer);
+        return spec.Kind switch
+        {
+            FlowKind.RealNvp => new AffineCoupling(
+                mask, Conditioner(name, kept, 2 * changed, options, spec, random), spec.ScaleBound),
+            FlowKind.Nice => new AdditiveCoupling(
+                mask, Conditioner(name, kept, changed, options, spec, random)),
+            _ => throw new NotSupportedException($"Flow kind {spec.Kind} is not supported by this build."),
+        };
+    }
+
+    private static Mlp Conditioner(
+        string name, int inputs, int outputs, MlpOptions options, FlowSpec spec, RandomSource random)
+    {
+        if (spec.ResidualConditioner)
+        {
+            throw new NotSupportedException("Residual conditioners are not available in this build; use an MLP.");
+        }
+
+        return new Mlp(name, inputs, outputs, options, random);
+    }
+}

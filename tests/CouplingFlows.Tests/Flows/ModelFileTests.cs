@@ -1,0 +1,107 @@
+using CouplingFlows.Flows;
+using CouplingFlows.Numerics;
+using CouplingFlows.Serialization;
+
+namespace CouplingFlows.Tests.Flows;
+
+public sealed class ModelFileTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("cflow-test-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Theory]
+    [InlineData(FlowKind.RealNvp, PreprocessingKind.None)]
+    [InlineData(FlowKind.Nice, PreprocessingKind.Standardize)]
+    [InlineData(FlowKind.RealNvp, PreprocessingKind.DequantizeLogit)]
+    public void Load_OfSavedFlow_GivesIdenticalLogProb(FlowKind kind, PreprocessingKind preprocessing)
+    {
+        var spec = new FlowSpec
+        {
+            Kind = kind,
+            Features = 5,
+            Layers = 3,
+            HiddenFeatures = 12,
+            Preprocessing = preprocessing,
+            Levels = 4,
+        };
+        Flow flow = FlowBuilder.Build(spec, new RandomSource(11));
+        var x = new Tensor(7, 5);
+        new RandomSource(12).FillUniform(x.Data, 0.1f, 3.9f);
+        string path = Path.Combine(_folder, "model.cflow");
+
+        ModelFile.Save(flow, path);
+        Flow loaded = ModelFile.Load(path);
+
+        Assert.Equal(flow.LogProb(x), loaded.LogProb(x));
+        Assert.Equal(spec, loaded.Spec);
+    }
+
+    [Fact]
+    public void Load_FileCutToHalf_IsRefusedAndOriginalUnchanged()
+    {
+        Flow flow = FlowBuilder.Build(
+            new FlowSpec { Features = 4, Layers = 2, HiddenFeatures = 8 }, new RandomSource(1));
+        string path = Path.Combine(_folder, "model.cflow");
+        ModelFile.Save(flow, path);
+        byte[] original = File.ReadAllBytes(path);
+        string cut = Path.Combine(_folder, "cut.cflow");
+        File.WriteAllBytes(cut, original[..(original.Length / 2)]);
+
+        var error = Assert.Throws<ModelFileException>(() => ModelFile.Load(cut));
+
+        Assert.Contains("checksum", error.Message, StringComparison.Ordinal);
+        Assert.Equal(original, File.ReadAllBytes(path));
+    }
+
+    [Fact]
+    public void Load_OneFlippedByte_IsRefusedAsDamaged()
+    {
+        Flow flow = FlowBuilder.Build(
+            new FlowSpec { Features = 4, Layers = 2, HiddenFeatures = 8 }, new RandomSource(1));
+        byte[] bytes = ModelFile.ToBytes(flow);
+        bytes[bytes.Length / 2] ^= 0x10;
+
+        var error = Assert.Throws<ModelFileException>(() => ModelFile.FromBytes(bytes, "flipped.cflow"));
+
+        Assert.Contains("flipped.cflow", error.Message, StringComparison.Ordinal);
+        Assert.Contains("damaged", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_ForeignFile_IsRefusedAsNotAModel()
+    {
+        string path = Path.Combine(_folder, "notes.txt");
+        File.WriteAllText(path, "hello, this is not a model");
+
+        var error = Assert.Throws<ModelFileException>(() => ModelFile.Load(path));
+
+        Assert.Contains("not a CouplingFlows model file", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_NewerFormat_IsRefusedNamingTheVersion()
+    {
+        Flow flow = FlowBuilder.Build(
+            new FlowSpec { Features = 4, Layers = 1, HiddenFeatures = 4 }, new RandomSource(1));
+        byte[] bytes = ModelFile.ToBytes(flow);
+        bytes[8] = 9;
+
+        var error = Assert.Throws<ModelFileException>(() => ModelFile.FromBytes(bytes, "future.cflow"));
+
+        Assert.Contains("format 9", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Save_OverExistingFile_LeavesNoTemporaryFiles()
+    {
+        Flow flow = FlowBuilder.Build(
+            new FlowSpec { Features = 4, Layers = 1, HiddenFeatures = 4 }, new RandomSource(1));
+        string path = Path.Combine(_folder, "model.cflow");
+
+        ModelFile.Save(flow, path);
+        ModelFile.Save(flow, path);
+
+        Assert.Equal(["model.cflow"], Directory.GetFiles(_folder).Select(Path.GetFileName));
+    }
+}

@@ -1,0 +1,69 @@
+using CouplingFlows.Nn;
+using CouplingFlows.Numerics;
+using CouplingFlows.Transforms;
+
+namespace CouplingFlows.Tests.Support;
+
+/// <summary>The shared table of transform factories every invariant test runs over.</summary>
+public static class TransformCases
+{
+    private static readonly MlpOptions SmallTanh = new(16, 2, Activation.Tanh);
+    private static readonly MlpOptions SmallRelu = new(16, 1, Activation.Relu);
+
+    public static IReadOnlyList<TransformCase> All { get; } =
+    [
+        new("affine-d4-tanh", r => Affine(4, keepEven: true, SmallTanh, r)),
+        new("affine-d5-odd-relu", r => Affine(5, keepEven: false, SmallRelu, r)),
+        new("affine-d3-context", r => new AffineCoupling(
+            CouplingMask.Alternating(3, keepEven: true), new Mlp("c", 2 + 2, 2 * 1, SmallTanh, r),
+            contextFeatures: 2), contextFeatures: 2),
+        new("additive-d4", r => new AdditiveCoupling(
+            CouplingMask.HalfSplit(4, keepFirst: true), Perturbed(new Mlp("c", 2, 2, SmallTanh, r), r))),
+        new("additive-d5-elu", r => new AdditiveCoupling(
+            CouplingMask.Alternating(5, keepEven: true), new Mlp("c", 3, 2, new MlpOptions(8, 2, Activation.Elu), r))),
+        new("permutation-d5", r => Permutation.Random(5, r)),
+        new("diagonal-scaling-d4", r => RandomScaling(4, r)),
+        new("logit-d3", _ => new Logit(3), TransformCase.UnitIntervalInput),
+        new("stack-d4", r => new CompositeTransform(
+        [
+            Affine(4, keepEven: true, SmallTanh, r),
+            Permutation.Reverse(4),
+            new AdditiveCoupling(CouplingMask.Alternating(4, keepEven: false), new Mlp("a", 2, 2, SmallTanh, r)),
+            RandomScaling(4, r),
+        ])),
+    ];
+
+    public static TheoryData<string> Names()
+    {
+        var data = new TheoryData<string>();
+        foreach (TransformCase entry in All)
+        {
+            data.Add(entry.Name);
+        }
+
+        return data;
+    }
+
+    public static TransformCase Get(string name) => All.Single(c => c.Name == name);
+
+    private static AffineCoupling Affine(int d, bool keepEven, MlpOptions options, RandomSource random)
+    {
+        var mask = CouplingMask.Alternating(d, keepEven);
+        var mlp = new Mlp("c", mask.IdentityIndices.Count, 2 * mask.TransformedIndices.Count, options, random);
+        return new AffineCoupling(mask, Perturbed(mlp, random));
+    }
+
+    /// <summary>Gives the output bias random values so the coupling is far from the identity.</summary>
+    private static Mlp Perturbed(Mlp mlp, RandomSource random)
+    {
+        random.FillGaussian(mlp.Layers[^1].Bias.Value.Data, 0.5f);
+        return mlp;
+    }
+
+    private static ElementwiseAffine RandomScaling(int d, RandomSource random)
+    {
+        var layer = new ElementwiseAffine("s", d, trainable: true);
+        random.FillGaussian(layer.LogScale, 0.5f);
+        return layer;
+    }
+}
