@@ -1,11 +1,9 @@
 using CouplingFlows.Nn;
 using CouplingFlows.Numerics;
 
-using Xunit;
-
 namespace CouplingFlows.Tests.Nn;
 
-public class ResidualMlpTests
+public sealed class ResidualMlpTests
 {
     /// <summary>Central-difference step in float: rounding noise ≈ 1e-7 · |L| / ε ≈ 1e-5, truncation
     /// ε² |L'''| / 6 ≈ 1e-5 for these small smooth networks.</summary>

@@ -3,11 +3,9 @@ using CouplingFlows.Numerics;
 using CouplingFlows.Transforms;
 using CouplingFlows.Transforms.Splines;
 
-using Xunit;
-
 namespace CouplingFlows.Tests.Transforms;
 
-public class RationalQuadraticSplineCouplingTests
+public sealed class RationalQuadraticSplineCouplingTests
 {
     /// <summary>θ from raw values fitted to spline S is off by a few float ulps, which moves the
     /// knots and outputs by well under 1e-5.</summary>

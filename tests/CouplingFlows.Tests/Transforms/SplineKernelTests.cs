@@ -1,11 +1,9 @@
 using CouplingFlows.Numerics;
 using CouplingFlows.Transforms.Splines;
 
-using Xunit;
-
 namespace CouplingFlows.Tests.Transforms;
 
-public class SplineKernelTests
+public sealed class SplineKernelTests
 {
     /// <summary>Step of the central differences on the double reference: truncation O(ε²) ≈ 1e-10
     /// and rounding ≈ 1e-16 / ε ≈ 1e-10, both far below the tolerance.</summary>

@@ -1,11 +1,9 @@
 using CouplingFlows.Transforms;
 using CouplingFlows.Transforms.Splines;
 
-using Xunit;
-
 namespace CouplingFlows.Tests.Transforms;
 
-public class SplineOptionsTests
+public sealed class SplineOptionsTests
 {
     [Fact]
     public void Constructor_Defaults_MatchDocumentedValues()

@@ -63,9 +63,10 @@ internal static class SplineParameterization
     /// exponentials <see cref="Exponentiate"/> computed for it.</summary>
     /// <remarks>
     /// <para>The fractions Cⱼ = Σ_{i&lt;j} Wᵢ are computed as Uⱼ + (1 − Km)(Pⱼ − Uⱼ) with
-    /// Pⱼ = Σ_{i&lt;j} pᵢ and Uⱼ = j / K: equal raw values give the uniform grid bit for bit whatever the minimum, so the
-    /// x- and y-knots coincide. x₀ = −B and x_K = B are set exactly. A raw derivative of exactly 0
-    /// gives exactly 1 (the formula's value, without the rounding of ln 2).</para>
+    /// Pⱼ = Σ_{i&lt;j} pᵢ and Uⱼ = j / K: equal raw values give the uniform grid bit for bit whatever
+    /// the minimum, so the x- and y-knots coincide. x₀ = −B and x_K = B are set exactly. A raw
+    /// derivative of exactly 0 gives exactly 1 (the formula's value, without the rounding of
+    /// ln 2).</para>
     /// </remarks>
     public static void Parameterize(
         ReadOnlySpan<float> raw,
