@@ -60,6 +60,9 @@ internal static class TrainCommand
         var preprocess = Choice("--preprocess",
             "Data preprocessing: auto (logit for digits and images, standardise CSV and .npy, none for toy sets).",
             "auto", "auto", "none", "standardize", "logit");
+        var conditioner = Choice("--conditioner",
+            "Conditioner network: mlp, or resnet (residual MLP blocks of --hidden width, --depth blocks).",
+            "mlp", "mlp", "resnet");
         var memorySaving = new Option<bool>("--memory-saving")
         {
             Description = "Rebuild each layer's input through its exact inverse during backward instead of caching "
@@ -70,7 +73,7 @@ internal static class TrainCommand
             + "metrics.json, loss.png and samples.png. Prints the metrics as JSON on stdout.")
         {
             data, model, layers, hidden, depth, activation, batch, lr, steps, seed, output, force, validation,
-            patience, clip, zeroInit, bins, tailBound, preprocess, memorySaving, progress,
+            patience, clip, zeroInit, bins, tailBound, preprocess, conditioner, memorySaving, progress,
         };
         command.SetAction(parse =>
         {
@@ -96,6 +99,7 @@ internal static class TrainCommand
                 TailBound = PositiveFloat(parse.GetValue(tailBound), "--tail-bound"),
                 Preprocess = parse.GetValue(preprocess)!,
                 MemorySaving = parse.GetValue(memorySaving),
+                ResidualConditioner = parse.GetValue(conditioner) == "resnet",
             };
             return TrainJob.Run(settings, ProgressDisplay.Parse(parse.GetValue(progress)!), context);
         });

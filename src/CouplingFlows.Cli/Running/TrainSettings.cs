@@ -47,4 +47,6 @@ internal sealed record TrainSettings
     public string Preprocess { get; init; } = "auto";
 
     public bool MemorySaving { get; init; }
+
+    public bool ResidualConditioner { get; init; }
 }
