@@ -125,8 +125,8 @@ public static class ModelFile
         {
             return Parse(bytes, body.Length, sourceName);
         }
-        catch (Exception error) when (error is EndOfStreamException or JsonException or ArgumentException
-            or IOException or NotSupportedException or OverflowException)
+        catch (Exception error) when (error is EndOfStreamException or InvalidDataException or JsonException
+            or ArgumentException or IOException or NotSupportedException or OverflowException)
         {
             throw new ModelFileException($"{sourceName}: unreadable model content: {error.Message}", error);
         }
