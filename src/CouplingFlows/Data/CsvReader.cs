@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text;
 
 namespace CouplingFlows.Data;
@@ -39,7 +38,7 @@ public static class CsvReader
         {
             return CsvParser.Parse(reader, path, checkedOptions);
         }
-        catch (InvalidDataException exception) when (stream is GZipStream)
+        catch (InvalidDataException exception) when (stream is GzipReadStream)
         {
             throw DataFile.DamagedGzip(path, exception);
         }

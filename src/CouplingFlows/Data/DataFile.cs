@@ -12,7 +12,8 @@ internal static class DataFile
 
     /// <summary>Opens a file for reading, decompressing it when its content starts with the gzip magic.</summary>
     /// <remarks>Detection is by content, not by name, so a gzip file named .csv or an IDX file
-    /// without .gz are both read correctly.</remarks>
+    /// without .gz are both read correctly. Gzip content that is cut short is refused when its end is
+    /// reached (<see cref="GzipReadStream"/>).</remarks>
     public static Stream OpenRead(string path)
     {
         var file = new FileStream(
@@ -24,7 +25,7 @@ internal static class DataFile
             file.Position = 0;
             bool isGzip = read == 2 && head[0] == GzipId1 && head[1] == GzipId2;
 
-            return isGzip ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: false) : file;
+            return isGzip ? new GzipReadStream(file) : file;
         }
         catch
         {
@@ -47,7 +48,7 @@ internal static class DataFile
         {
             throw DamagedGzip(path, exception);
         }
-        catch (IOException exception) when (stream is GZipStream)
+        catch (IOException exception) when (stream is GzipReadStream)
         {
             throw DamagedGzip(path, exception);
         }

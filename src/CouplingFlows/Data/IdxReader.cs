@@ -100,7 +100,8 @@ public static class IdxReader
         long expected = 1;
         foreach (int size in dimensions)
         {
-            expected *= size;
+            // Saturate just above the limit so that many large sizes cannot overflow into a small product.
+            expected = Math.Min(expected * size, (long)Array.MaxLength + 1);
         }
 
         CheckDataLength(path, dimensions, expected, bytes.Length - headerLength);

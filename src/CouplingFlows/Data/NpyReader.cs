@@ -93,13 +93,15 @@ public static class NpyReader
             throw Fault(path, "the array is a scalar (shape ()); at least one dimension is needed.");
         }
 
+        // Saturate just above the limit so that many large sizes cannot overflow into a small product.
+        long limit = (long)Array.MaxLength + 1;
         long rest = 1;
         for (int d = 1; d < shape.Length; d++)
         {
-            rest *= shape[d];
+            rest = Math.Min(rest * shape[d], limit);
         }
 
-        if (shape[0] * rest > Array.MaxLength)
+        if (rest >= limit || shape[0] * rest > Array.MaxLength)
         {
             throw Fault(path, $"the shape {ShapeText(shape)} holds more elements than a tensor can.");
         }
