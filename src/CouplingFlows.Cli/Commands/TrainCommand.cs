@@ -25,7 +25,11 @@ internal static class TrainCommand
         var batch = Int("--batch", "Rows per mini-batch.", 256);
         var lr = new Option<float>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3f };
         var steps = Int("--steps", "Optimiser steps.", 3000);
-        var seed = new Option<long>("--seed") { Description = "Seed of data split, weights and noise.", DefaultValueFactory = _ => 0 };
+        var seed = new Option<long>("--seed")
+        {
+            Description = "Seed of data split, weights and noise.",
+            DefaultValueFactory = _ => 0,
+        };
         var output = new Option<string?>("--out")
         {
             Description = "The run folder to write (default: runs/DATA-MODEL, numbered if taken).",
@@ -55,6 +59,11 @@ internal static class TrainCommand
         var preprocess = Choice("--preprocess",
             "Data preprocessing: auto (logit for digits and images, standardise CSV and .npy, none for toy sets).",
             "auto", "auto", "none", "standardize", "logit");
+        var memorySaving = new Option<bool>("--memory-saving")
+        {
+            Description = "Rebuild each layer's input through its exact inverse during backward instead of caching "
+                + "activations: memory stays flat with depth, each step costs about one more pass.",
+        };
         var progress = Choice("--progress", "Progress display on stderr.", "auto", "auto", "bar", "lines", "none");
         var checkpointEvery = new Option<int?>("--checkpoint-every")
         {
@@ -70,12 +79,13 @@ internal static class TrainCommand
             + "metrics.json, loss.png and samples.png. Prints the metrics as JSON on stdout.")
         {
             data, model, layers, hidden, depth, activation, batch, lr, steps, seed, output, force, validation,
-            patience, clip, zeroInit, bins, tailBound, preprocess, progress, checkpointEvery, resume,
+            patience, clip, zeroInit, bins, tailBound, preprocess, memorySaving, progress, checkpointEvery,
+            resume,
         };
         Option[] runDefining =
         [
             data, model, layers, hidden, depth, activation, batch, lr, steps, seed, output, force, validation,
-            patience, clip, zeroInit, bins, tailBound, preprocess,
+            patience, clip, zeroInit, bins, tailBound, preprocess, memorySaving,
         ];
         command.SetAction(parse =>
         {
@@ -110,6 +120,7 @@ internal static class TrainCommand
                 TailBound = PositiveFloat(parse.GetValue(tailBound), "--tail-bound"),
                 Preprocess = parse.GetValue(preprocess)!,
                 CheckpointEvery = every ?? 500,
+                MemorySaving = parse.GetValue(memorySaving),
             };
             return TrainJob.Run(settings, progressMode, context);
         });
@@ -117,7 +128,8 @@ internal static class TrainCommand
         return command;
     }
 
-    /// <summary>A resumed run keeps every setting of its checkpoint, so options that would change it are refused.</summary>
+    /// <summary>A resumed run keeps every setting of its checkpoint, so options that would change it are
+    /// refused.</summary>
     private static void RefuseWithResume(ParseResult parse, Option[] runDefining)
     {
         string[] given = [.. runDefining.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name)];

@@ -35,9 +35,13 @@ internal static class TrainJob
             GradientClipNorm = settings.ClipNorm,
             EarlyStoppingPatience = settings.Patience,
             Dequantize = data.Levels is not null,
+            MemorySaving = settings.MemorySaving,
             ValidationInterval = Math.Max(1, Math.Min(100, settings.Steps / 10)),
         };
-        TrainSettings stored = settings with { Data = DataSources.StoredName(settings.Data), Out = null, Force = false };
+        TrainSettings stored = settings with
+        {
+            Data = DataSources.StoredName(settings.Data), Out = null, Force = false,
+        };
         Trainer trainer = CheckpointingTrainer(folder, stored, settings.CheckpointEvery);
         TrainingResult result = ProgressDisplay.Run(
             progressMode, context,
@@ -210,7 +214,9 @@ internal static class TrainJob
             run;
         bool discrete = data.Levels is not null;
         Tensor trainEval = discrete ? Evaluation.Dequantize(train, new RandomSource(settings.Seed + 101)) : train;
-        Tensor testEval = discrete ? Evaluation.Dequantize(data.Test, new RandomSource(settings.Seed + 202)) : data.Test;
+        Tensor testEval = discrete
+            ? Evaluation.Dequantize(data.Test, new RandomSource(settings.Seed + 202))
+            : data.Test;
         double trainNll = Evaluation.MeanNll(flow, trainEval);
         double testNll = Evaluation.MeanNll(flow, testEval);
         int d = data.Features;

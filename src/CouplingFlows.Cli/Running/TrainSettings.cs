@@ -55,6 +55,8 @@ internal sealed record TrainSettings
 
     public string Preprocess { get; init; } = "auto";
 
+    public bool MemorySaving { get; init; }
+
     public int CheckpointEvery { get; init; } = 500;
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);

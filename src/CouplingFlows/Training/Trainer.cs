@@ -63,7 +63,7 @@ public sealed class Trainer
         }
 
         var run = new TrainingRun(flow, train, validation, options, progress, _time, Checkpoints);
-        return run.Execute(cancellationToken);
+        return WithMemorySetting(flow, options, () => run.Execute(cancellationToken));
     }
 
     /// <summary>Continues an interrupted run from a checkpoint, with the settings stored in it.</summary>
@@ -99,7 +99,30 @@ public sealed class Trainer
         var run = new TrainingRun(flow, train, validation, checkpoint.Options, progress, _time, Checkpoints);
         run.Restore(checkpoint);
 
-        return run.Execute(cancellationToken);
+        return WithMemorySetting(flow, checkpoint.Options, () => run.Execute(cancellationToken));
+    }
+
+    /// <summary>Runs the work with the flow's stack in the memory mode of the options, then puts it back.</summary>
+    private static TrainingResult WithMemorySetting(Flow flow, TrainerOptions options, Func<TrainingResult> work)
+    {
+        var stack = flow.Transform as Transforms.CompositeTransform;
+        bool previous = stack?.MemorySaving ?? false;
+        if (stack is not null)
+        {
+            stack.MemorySaving = options.MemorySaving;
+        }
+
+        try
+        {
+            return work();
+        }
+        finally
+        {
+            if (stack is not null)
+            {
+                stack.MemorySaving = previous;
+            }
+        }
     }
 
     private static void CheckData(Flow flow, Tensor data, string name)

@@ -4,7 +4,8 @@ using CouplingFlows.Tests.Support;
 
 namespace CouplingFlows.Tests.Cli;
 
-/// <summary>Bad data given to train and evaluate: one-line messages naming file, line and column, exit code 2.</summary>
+/// <summary>Bad data given to train and evaluate: one-line messages naming file, line and column, and
+/// exit code 2.</summary>
 /// <remarks>Lines count every line of the file, the header included (it is line 1); columns count from 1.</remarks>
 public sealed class InputValidationCliTests(TwoFeatureModel model) : IClassFixture<TwoFeatureModel>, IDisposable
 {

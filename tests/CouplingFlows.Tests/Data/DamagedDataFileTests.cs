@@ -31,7 +31,8 @@ public sealed class DamagedDataFileTests
 
     [Fact]
     public Task IdxReader_DamagedGzipFile_IsReadOrRefusedClearly() =>
-        DamageFuzzer.RunAsync<DataFormatException>(Gzip(IdxBytes()), "-idx3-ubyte.gz", Cases, 5, mayBeRead: true, ReadIdx);
+        DamageFuzzer.RunAsync<DataFormatException>(
+            Gzip(IdxBytes()), "-idx3-ubyte.gz", Cases, 5, mayBeRead: true, ReadIdx);
 
     [Theory]
     [InlineData(4)]
@@ -69,7 +70,8 @@ public sealed class DamagedDataFileTests
     [Fact]
     public void NpyReader_ShapeWhoseProductOverflows_IsRefused()
     {
-        string dictionary = "{'descr': '<f4', 'fortran_order': False, 'shape': (0, 2147483647, 2147483647, 2147483647), }";
+        string dictionary =
+            "{'descr': '<f4', 'fortran_order': False, 'shape': (0, 2147483647, 2147483647, 2147483647), }";
         byte[] text = Encoding.Latin1.GetBytes(dictionary.PadRight(127) + "\n");
         byte[] bytes = [0x93, .. "NUMPY"u8, 1, 0, (byte)text.Length, 0, .. text];
 

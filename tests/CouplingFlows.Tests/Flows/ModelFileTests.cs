@@ -42,7 +42,8 @@ public sealed class ModelFileTests : IDisposable
     [Fact]
     public void Load_FileCutToHalf_IsRefusedAndOriginalUnchanged()
     {
-        Flow flow = FlowBuilder.Build(new FlowSpec { Features = 4, Layers = 2, HiddenFeatures = 8 }, new RandomSource(1));
+        Flow flow = FlowBuilder.Build(
+            new FlowSpec { Features = 4, Layers = 2, HiddenFeatures = 8 }, new RandomSource(1));
         string path = Path.Combine(_folder, "model.cflow");
         ModelFile.Save(flow, path);
         byte[] original = File.ReadAllBytes(path);
@@ -58,7 +59,8 @@ public sealed class ModelFileTests : IDisposable
     [Fact]
     public void Load_OneFlippedByte_IsRefusedAsDamaged()
     {
-        Flow flow = FlowBuilder.Build(new FlowSpec { Features = 4, Layers = 2, HiddenFeatures = 8 }, new RandomSource(1));
+        Flow flow = FlowBuilder.Build(
+            new FlowSpec { Features = 4, Layers = 2, HiddenFeatures = 8 }, new RandomSource(1));
         byte[] bytes = ModelFile.ToBytes(flow);
         bytes[bytes.Length / 2] ^= 0x10;
 
@@ -82,7 +84,8 @@ public sealed class ModelFileTests : IDisposable
     [Fact]
     public void Load_NewerFormat_IsRefusedNamingTheVersion()
     {
-        Flow flow = FlowBuilder.Build(new FlowSpec { Features = 4, Layers = 1, HiddenFeatures = 4 }, new RandomSource(1));
+        Flow flow = FlowBuilder.Build(
+            new FlowSpec { Features = 4, Layers = 1, HiddenFeatures = 4 }, new RandomSource(1));
         byte[] bytes = ModelFile.ToBytes(flow);
         bytes[8] = 9;
 
@@ -94,7 +97,8 @@ public sealed class ModelFileTests : IDisposable
     [Fact]
     public void Save_OverExistingFile_LeavesNoTemporaryFiles()
     {
-        Flow flow = FlowBuilder.Build(new FlowSpec { Features = 4, Layers = 1, HiddenFeatures = 4 }, new RandomSource(1));
+        Flow flow = FlowBuilder.Build(
+            new FlowSpec { Features = 4, Layers = 1, HiddenFeatures = 4 }, new RandomSource(1));
         string path = Path.Combine(_folder, "model.cflow");
 
         ModelFile.Save(flow, path);
@@ -106,7 +110,8 @@ public sealed class ModelFileTests : IDisposable
     [Fact]
     public void FromBytes_CutAtAnyLength_IsRefusedWithAReason()
     {
-        Flow flow = FlowBuilder.Build(new FlowSpec { Features = 3, Layers = 2, HiddenFeatures = 5 }, new RandomSource(1));
+        var spec = new FlowSpec { Features = 3, Layers = 2, HiddenFeatures = 5 };
+        Flow flow = FlowBuilder.Build(spec, new RandomSource(1));
         byte[] bytes = ModelFile.ToBytes(flow);
 
         for (int length = 0; length < bytes.Length; length += 1 + (length / 7))
@@ -124,7 +129,8 @@ public sealed class ModelFileTests : IDisposable
     [Fact]
     public void FromBytes_ImpossibleCountUnderAValidChecksum_IsRefusedAsUnreadable()
     {
-        Flow flow = FlowBuilder.Build(new FlowSpec { Features = 3, Layers = 1, HiddenFeatures = 4 }, new RandomSource(1));
+        var spec = new FlowSpec { Features = 3, Layers = 1, HiddenFeatures = 4 };
+        Flow flow = FlowBuilder.Build(spec, new RandomSource(1));
         byte[] bytes = ModelFile.ToBytes(flow);
         byte[] body = bytes[..^32];
         BitConverter.TryWriteBytes(body.AsSpan(12), -5);

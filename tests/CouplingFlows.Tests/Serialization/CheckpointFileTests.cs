@@ -62,7 +62,8 @@ public sealed class CheckpointFileTests : IDisposable
     public void Load_AModelFile_IsRefusedAsNotACheckpoint()
     {
         string path = Path.Combine(_folder, "model.cflow");
-        ModelFile.Save(FlowBuilder.Build(new FlowSpec { Features = 2, Layers = 1, HiddenFeatures = 3 }, new RandomSource(1)), path);
+        var spec = new FlowSpec { Features = 2, Layers = 1, HiddenFeatures = 3 };
+        ModelFile.Save(FlowBuilder.Build(spec, new RandomSource(1)), path);
 
         var error = Assert.Throws<ModelFileException>(() => CheckpointFile.Load(path));
 

@@ -15,9 +15,11 @@ public sealed class DamagedModelFileTests
     [Fact]
     public Task ModelFile_DamagedFile_IsAlwaysRefused()
     {
-        Flow flow = FlowBuilder.Build(
-            new FlowSpec { Features = 3, Layers = 2, HiddenFeatures = 6, Preprocessing = PreprocessingKind.Standardize },
-            new RandomSource(1));
+        var spec = new FlowSpec
+        {
+            Features = 3, Layers = 2, HiddenFeatures = 6, Preprocessing = PreprocessingKind.Standardize,
+        };
+        Flow flow = FlowBuilder.Build(spec, new RandomSource(1));
 
         return DamageFuzzer.RunAsync<ModelFileException>(
             ModelFile.ToBytes(flow), ".cflow", Cases, 11, mayBeRead: false, path => ModelFile.Load(path));

@@ -81,6 +81,27 @@ public sealed class CheckpointResumeTests
         Assert.Equal(expected.BestValidationNll, resumed.BestValidationNll);
     }
 
+    [Theory]
+    [InlineData(FlowKind.Nice, false)]
+    [InlineData(FlowKind.RealNvp, true)]
+    public void Resume_NiceFlowOrMemorySavingRun_EndsBitIdentical(FlowKind kind, bool memorySaving)
+    {
+        Tensor train = ToyDataSets.Generate("moons", 400, new RandomSource(1));
+        FlowSpec spec = MoonsSpec with { Kind = kind };
+        TrainerOptions options = MoonsOptions with { Steps = 200, MemorySaving = memorySaving };
+        Flow uninterrupted = FlowBuilder.Build(spec, new RandomSource(2));
+        new Trainer().Fit(uninterrupted, train, null, options);
+
+        TrainingCheckpoint interrupted = CancelAt(
+            80, FlowBuilder.Build(spec, new RandomSource(2)), train, null, options);
+        TrainingCheckpoint reloaded = CheckpointFile.FromBytes(CheckpointFile.ToBytes(interrupted), "ck");
+        Flow resumedFlow = reloaded.RestoreFlow();
+        new Trainer().Resume(resumedFlow, train, null, reloaded);
+
+        Assert.Equal(80, interrupted.Step);
+        AssertSameBits(uninterrupted, resumedFlow);
+    }
+
     [Fact]
     public void Fit_WithPolicy_HandsOutCheckpointsAtTheIntervalAndAtTheEnd()
     {
@@ -104,7 +125,8 @@ public sealed class CheckpointResumeTests
         var trainer = new Trainer { Checkpoints = new CheckpointPolicy(0, c => last = c) };
         Flow flow = FlowBuilder.Build(MoonsSpec, new RandomSource(3));
 
-        trainer.Fit(flow, train, null, new TrainerOptions { Steps = 50, BatchSize = 256, MaxConsecutiveNonFiniteSteps = 3 });
+        trainer.Fit(
+            flow, train, null, new TrainerOptions { Steps = 50, BatchSize = 256, MaxConsecutiveNonFiniteSteps = 3 });
 
         Assert.Equal(StopReason.NonFiniteLoss, last!.Outcome);
         Assert.Equal(3, last.Step);
@@ -197,6 +219,8 @@ public sealed class CheckpointResumeTests
             all[i, 3] = (a + random.NextInt(2)) % 4;
         }
 
-        return (TensorRows.Take(all, [.. Enumerable.Range(0, 400)]), TensorRows.Take(all, [.. Enumerable.Range(400, 100)]));
+        return (
+            TensorRows.Take(all, [.. Enumerable.Range(0, 400)]),
+            TensorRows.Take(all, [.. Enumerable.Range(400, 100)]));
     }
 }

@@ -48,7 +48,8 @@ public sealed class TrainerInputTests
     [Fact]
     public void FitStandardization_ConstantColumn_IsRefusedNamingTheColumn()
     {
-        Flow flow = FlowBuilder.Build(Small with { Preprocessing = PreprocessingKind.Standardize }, new RandomSource(1));
+        FlowSpec spec = Small with { Preprocessing = PreprocessingKind.Standardize };
+        Flow flow = FlowBuilder.Build(spec, new RandomSource(1));
         var train = new Tensor([1f, 5f, 2f, 5f, 3f, 5f], 3, 2);
 
         var error = Assert.Throws<ArgumentException>(() => FlowBuilder.FitStandardization(flow, train));
@@ -59,7 +60,8 @@ public sealed class TrainerInputTests
     [Fact]
     public void RestoreFlow_CheckpointOfAHandBuiltFlow_SaysToBuildTheFlowYourself()
     {
-        Flow handBuilt = new(FlowBuilder.Build(Small, new RandomSource(1)).Transform, new Distributions.StandardNormal(2));
+        Flow handBuilt = new(
+            FlowBuilder.Build(Small, new RandomSource(1)).Transform, new Distributions.StandardNormal(2));
         TrainingCheckpoint? checkpoint = null;
         var trainer = new Trainer { Checkpoints = new CheckpointPolicy(0, c => checkpoint = c) };
         trainer.Fit(handBuilt, new Tensor([0.1f, 0.2f, 0.3f, 0.5f], 2, 2), null, new TrainerOptions { Steps = 1 });

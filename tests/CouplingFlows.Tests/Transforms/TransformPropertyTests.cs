@@ -55,7 +55,8 @@ public sealed class TransformPropertyTests
 
         TransformResult forward = transform.Forward(x, shape.Context(random, shape.Rows));
 
-        Assert.True(forward.Output.HasShape(shape.Rows, shape.Features), $"{shape}: shape {forward.Output.ShapeText()}");
+        Assert.True(
+            forward.Output.HasShape(shape.Rows, shape.Features), $"{shape}: shape {forward.Output.ShapeText()}");
         Assert.Equal(shape.Rows, forward.LogAbsDet.Length);
         Assert.All(forward.Output.Data, v => Assert.True(float.IsFinite(v), $"{shape}: output {v}"));
         Assert.All(forward.LogAbsDet, v => Assert.True(float.IsFinite(v), $"{shape}: log-det {v}"));
@@ -77,7 +78,9 @@ public sealed class TransformPropertyTests
         float tolerance = RoundTripTolerance * (1 + MaxAbs(x.Data) + MaxAbs(forward.Output.Data));
         for (int r = 0; r < shape.Rows; r++)
         {
-            Tensor? rowContext = context is null ? null : new Tensor(context.Row(r).ToArray(), 1, shape.ContextFeatures);
+            Tensor? rowContext = context is null
+                ? null
+                : new Tensor(context.Row(r).ToArray(), 1, shape.ContextFeatures);
             TransformResult one = transform.Forward(new Tensor(x.Row(r).ToArray(), 1, shape.Features), rowContext);
             TransformResult back = transform.Inverse(
                 new Tensor(forward.Output.Row(r).ToArray(), 1, shape.Features), rowContext);
@@ -144,7 +147,8 @@ public sealed class TransformPropertyTests
 
     private static float MaxAbs(float[] values) => values.Length == 0 ? 0 : values.Max(MathF.Abs);
 
-    private static void AssertClose(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, float tolerance, string what)
+    private static void AssertClose(
+        ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, float tolerance, string what)
     {
         for (int i = 0; i < expected.Length; i++)
         {
