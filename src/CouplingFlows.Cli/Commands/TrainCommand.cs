@@ -59,6 +59,9 @@ internal static class TrainCommand
         var preprocess = Choice("--preprocess",
             "Data preprocessing: auto (logit for digits and images, standardise CSV and .npy, none for toy sets).",
             "auto", "auto", "none", "standardize", "logit");
+        var conditioner = Choice("--conditioner",
+            "Conditioner network: mlp, or resnet (residual MLP blocks of --hidden width, --depth blocks).",
+            "mlp", "mlp", "resnet");
         var memorySaving = new Option<bool>("--memory-saving")
         {
             Description = "Rebuild each layer's input through its exact inverse during backward instead of caching "
@@ -79,13 +82,13 @@ internal static class TrainCommand
             + "metrics.json, loss.png and samples.png. Prints the metrics as JSON on stdout.")
         {
             data, model, layers, hidden, depth, activation, batch, lr, steps, seed, output, force, validation,
-            patience, clip, zeroInit, bins, tailBound, preprocess, memorySaving, progress, checkpointEvery,
-            resume,
+            patience, clip, zeroInit, bins, tailBound, preprocess, conditioner, memorySaving, progress,
+            checkpointEvery, resume,
         };
         Option[] runDefining =
         [
             data, model, layers, hidden, depth, activation, batch, lr, steps, seed, output, force, validation,
-            patience, clip, zeroInit, bins, tailBound, preprocess, memorySaving,
+            patience, clip, zeroInit, bins, tailBound, preprocess, conditioner, memorySaving,
         ];
         command.SetAction(parse =>
         {
@@ -121,6 +124,7 @@ internal static class TrainCommand
                 Preprocess = parse.GetValue(preprocess)!,
                 CheckpointEvery = every ?? 500,
                 MemorySaving = parse.GetValue(memorySaving),
+                ResidualConditioner = parse.GetValue(conditioner) == "resnet",
             };
             return TrainJob.Run(settings, progressMode, context);
         });

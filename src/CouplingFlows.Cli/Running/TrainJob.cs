@@ -186,6 +186,7 @@ internal static class TrainJob
             HiddenLayers = settings.Depth,
             Activation = settings.Activation,
             ZeroLastLayer = settings.ZeroInit,
+            ResidualConditioner = settings.ResidualConditioner,
             ScaleBound = settings.ScaleBound,
             Bins = settings.Bins,
             TailBound = settings.TailBound,

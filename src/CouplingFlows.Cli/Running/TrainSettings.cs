@@ -57,6 +57,8 @@ internal sealed record TrainSettings
 
     public bool MemorySaving { get; init; }
 
+    public bool ResidualConditioner { get; init; }
+
     public int CheckpointEvery { get; init; } = 500;
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
