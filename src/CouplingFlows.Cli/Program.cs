@@ -17,12 +17,24 @@ public static class Program
     {
         using var cancellation = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => e.Cancel = FirstStopRequest(cancellation);
-        using PosixSignalRegistration terminate = PosixSignalRegistration.Create(
-            PosixSignal.SIGTERM, signal => signal.Cancel = FirstStopRequest(cancellation));
+        using PosixSignalRegistration? terminate = OnTerminate(signal => signal.Cancel = FirstStopRequest(cancellation));
         var context = new CliContext(
             Console.Out, Console.Error, Interactive: !Console.IsErrorRedirected, cancellation.Token);
 
         return CliApplication.Run(args, context);
+    }
+
+    /// <summary>Handles SIGTERM where the platform delivers it; null where it does not.</summary>
+    private static PosixSignalRegistration? OnTerminate(Action<PosixSignalContext> handler)
+    {
+        try
+        {
+            return PosixSignalRegistration.Create(PosixSignal.SIGTERM, handler);
+        }
+        catch (PlatformNotSupportedException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Cancels on the first request and returns true (keep running); false on later ones.</summary>

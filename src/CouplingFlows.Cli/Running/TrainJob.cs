@@ -40,7 +40,9 @@ internal static class TrainJob
         };
         TrainSettings stored = settings with
         {
-            Data = DataSources.StoredName(settings.Data), Out = null, Force = false,
+            Data = DataSources.StoredName(settings.Data),
+            Out = null,
+            Force = false,
         };
         Trainer trainer = CheckpointingTrainer(folder, stored, settings.CheckpointEvery);
         TrainingResult result = ProgressDisplay.Run(
@@ -59,6 +61,14 @@ internal static class TrainJob
         if (!checkpoint.CanResume)
         {
             return ReportEnded(checkpoint, folder, context);
+        }
+
+        if (!DataSources.BundledNames.Contains(settings.Data, StringComparer.OrdinalIgnoreCase)
+            && !File.Exists(settings.Data))
+        {
+            throw new FileNotFoundException(
+                $"--resume '{path}': the run's data file {settings.Data} no longer exists; put it back to continue.",
+                settings.Data);
         }
 
         DataSet data = DataSources.Load(settings.Data, settings.Seed);

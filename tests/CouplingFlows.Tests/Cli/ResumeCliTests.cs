@@ -47,6 +47,16 @@ public sealed class ResumeCliTests : IDisposable
     }
 
     [Fact]
+    public void TrainHelp_ListsTheCheckpointOptions()
+    {
+        (int code, string output, _) = CliRunner.Run("train", "--help");
+
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("--checkpoint-every", output, StringComparison.Ordinal);
+        Assert.Contains("--resume", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Train_Resume_WithARunDefiningOption_IsAUsageErrorNamingIt()
     {
         string run = TrainSmallRun("conflict", "--steps", "5");
@@ -85,6 +95,23 @@ public sealed class ResumeCliTests : IDisposable
 
         Assert.Equal(ExitCodes.BadInput, code);
         Assert.Contains("no longer holds the rows", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Train_ResumeAfterTheDataFileWasRemoved_IsBadInputNamingIt()
+    {
+        string csv = Path.Combine(_folder, "gone.csv");
+        File.WriteAllLines(csv, ["a,b", .. Enumerable.Range(0, 40).Select(i => $"{i % 7},{(i * i) % 11}")]);
+        string run = Path.Combine(_folder, "removed");
+        RunCancelledAt(
+            "step=4/20",
+            ["train", "--data", csv, "--layers", "1", "--hidden", "4", "--steps", "20", "--out", run]);
+        File.Delete(csv);
+
+        (int code, _, string error) = CliRunner.Run("train", "--resume", run);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("gone.csv no longer exists", error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -70,7 +70,12 @@ public sealed class FlowConcurrencyTests
     {
         var spec = new FlowSpec
         {
-            Kind = kind, Features = 6, Layers = 4, HiddenFeatures = 32, Preprocessing = preprocessing, Levels = 8,
+            Kind = kind,
+            Features = 6,
+            Layers = 4,
+            HiddenFeatures = 32,
+            Preprocessing = preprocessing,
+            Levels = 8,
         };
         var random = new RandomSource(3);
         Flow flow = FlowBuilder.Build(spec, random);

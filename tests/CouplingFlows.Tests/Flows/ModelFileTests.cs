@@ -158,6 +158,7 @@ public sealed class ModelFileTests : IDisposable
 
         var error = Assert.Throws<ModelFileException>(() => ModelFile.Load(path));
 
-        Assert.Contains("not a CouplingFlows model file", error.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "not a CouplingFlows model file but a training checkpoint", error.Message, StringComparison.Ordinal);
     }
 }

@@ -17,7 +17,10 @@ public sealed class DamagedModelFileTests
     {
         var spec = new FlowSpec
         {
-            Features = 3, Layers = 2, HiddenFeatures = 6, Preprocessing = PreprocessingKind.Standardize,
+            Features = 3,
+            Layers = 2,
+            HiddenFeatures = 6,
+            Preprocessing = PreprocessingKind.Standardize,
         };
         Flow flow = FlowBuilder.Build(spec, new RandomSource(1));
 

@@ -56,12 +56,21 @@ public sealed class CheckpointResumeTests
         (Tensor train, Tensor validation) = SmallDiscreteSet();
         var spec = new FlowSpec
         {
-            Features = 4, Layers = 2, HiddenFeatures = 8, Preprocessing = PreprocessingKind.DequantizeLogit, Levels = 4,
+            Features = 4,
+            Layers = 2,
+            HiddenFeatures = 8,
+            Preprocessing = PreprocessingKind.DequantizeLogit,
+            Levels = 4,
         };
         var options = new TrainerOptions
         {
-            Steps = 300, BatchSize = 32, Seed = 3, Dequantize = true, ValidationInterval = 25,
-            EarlyStoppingPatience = 50, CosineSchedule = true,
+            Steps = 300,
+            BatchSize = 32,
+            Seed = 3,
+            Dequantize = true,
+            ValidationInterval = 25,
+            EarlyStoppingPatience = 50,
+            CosineSchedule = true,
         };
         Flow uninterrupted = BuildFitted(spec, train);
         TrainingResult expected = new Trainer().Fit(uninterrupted, train, validation, options);
