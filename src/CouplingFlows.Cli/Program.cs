@@ -17,7 +17,8 @@ public static class Program
     {
         using var cancellation = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => e.Cancel = FirstStopRequest(cancellation);
-        using PosixSignalRegistration? terminate = OnTerminate(signal => signal.Cancel = FirstStopRequest(cancellation));
+        using PosixSignalRegistration? terminate =
+            OnTerminate(signal => signal.Cancel = FirstStopRequest(cancellation));
         var context = new CliContext(
             Console.Out, Console.Error, Interactive: !Console.IsErrorRedirected, cancellation.Token);
 
