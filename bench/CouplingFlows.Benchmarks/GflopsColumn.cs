@@ -51,7 +51,9 @@ public sealed class GflopsColumn : IColumn
             return "-";
         }
 
-        return (shape.Flops / medianNanoseconds.Value).ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
+        double gigaflops = shape.Flops / medianNanoseconds.Value;
+
+        return gigaflops.ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <inheritdoc/>
