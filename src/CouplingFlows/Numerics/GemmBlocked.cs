@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace CouplingFlows.Numerics;
 
@@ -37,11 +38,30 @@ internal static unsafe class GemmBlocked
     /// <summary>One row of zeros, read as C_in by every row of a tile when C is overwritten, not added to.</summary>
     private static readonly float* s_zeros = AllocateZeros();
 
-    /// <summary>Computes the rectangle C[rowStart .. rowEnd, columnStart .. columnEnd] of the product.</summary>
+    /// <summary>
+    /// Computes the rectangle C[rowStart .. rowEnd, columnStart .. columnEnd] of the product; thin products go
+    /// to <see cref="GemmThin"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Multiply(in GemmOperands operands, int rowStart, int rowEnd, int columnStart, int columnEnd)
     {
         Debug.Assert(operands.K > 0 && rowStart < rowEnd && columnStart < columnEnd);
+        if (operands.K <= GemmThin.MaxShallowDepth
+            || (rowEnd - rowStart <= GemmThin.MaxRowPathRows && !operands.TransposeB))
+        {
+            GemmThin.MultiplyByRows(operands, rowStart, rowEnd, columnStart, columnEnd);
+
+            return;
+        }
+
+        if (Vector512.IsHardwareAccelerated && operands.TransposeA
+            && columnEnd - columnStart <= GemmThin.MaxNarrowColumns)
+        {
+            GemmThin.MultiplyNarrow(operands, rowStart, rowEnd, columnStart, columnEnd);
+
+            return;
+        }
+
         int depthStep = DepthStep(operands.K);
         int tileRows = GemmTiles.Rows;
         int tileColumns = GemmTiles.Columns;

@@ -23,6 +23,12 @@ public sealed class GemmTests
         (1, 300, 9),
         (9, 17, 300),
         (17, 16, 1),
+        (256, 256, 1),
+        (33, 70, 2),
+        (256, 2, 4),
+        (256, 2, 256),
+        (130, 7, 40),
+        (64, 8, 5),
         (33, 48, 520),
         (256, 64, 256),
         (64, 256, 256),
@@ -72,7 +78,41 @@ public sealed class GemmTests
     }
 
     [Theory]
+    [MemberData(nameof(Cases))]
+    public void Multiply_AnyLayoutAndShape_EqualsAscendingFusedMultiplyAddsBitwise(
+        MatrixLayout layoutA, MatrixLayout layoutB, int m, int n, int k, bool accumulate)
+    {
+        var random = new Random(m + (31 * n) + (977 * k));
+        float[] a = RandomValues(random, m * k);
+        float[] b = RandomValues(random, k * n);
+        float[] c = RandomValues(random, m * n);
+        float[] expected = (float[])c.Clone();
+
+        Gemm.Multiply(layoutA, layoutB, m, n, k, a, b, c, accumulate);
+
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                float sum = accumulate ? expected[(i * n) + j] : 0f;
+                for (int p = 0; p < k; p++)
+                {
+                    float x = layoutA == MatrixLayout.Normal ? a[(i * k) + p] : a[(p * m) + i];
+                    float y = layoutB == MatrixLayout.Normal ? b[(p * n) + j] : b[(j * k) + p];
+                    sum = MathF.FusedMultiplyAdd(x, y, sum);
+                }
+
+                expected[(i * n) + j] = sum;
+            }
+        }
+
+        Assert.Equal(expected, c);
+    }
+
+    [Theory]
     [InlineData(MatrixLayout.Normal, MatrixLayout.Normal, 256, 256, 256)]
+    [InlineData(MatrixLayout.Transposed, MatrixLayout.Normal, 4099, 5, 260)]
+    [InlineData(MatrixLayout.Normal, MatrixLayout.Normal, 4096, 400, 4)]
     [InlineData(MatrixLayout.Transposed, MatrixLayout.Normal, 784, 256, 256)]
     [InlineData(MatrixLayout.Normal, MatrixLayout.Transposed, 256, 784, 256)]
     [InlineData(MatrixLayout.Transposed, MatrixLayout.Transposed, 1000, 37, 300)]
