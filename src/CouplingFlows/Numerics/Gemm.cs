@@ -17,16 +17,19 @@ namespace CouplingFlows.Numerics;
 /// two vectors otherwise), a transposed B being transposed inside the packing; A is read in place in either
 /// layout. Register tiles of 8 × 32 (Vector512) or 6 × two vectors (Vector256 or Vector128) of C are summed in
 /// registers; the inner dimension is split into blocks of at most 256 and the rows and columns into blocks that
-/// keep the packed operands in cache. Packing buffers are per-thread and reused, so a call allocates nothing
-/// once a thread has run a product of the same size.</para>
+/// keep the packed operands in cache. Products with k ≤ 4, at most 4 rows, or at most 8 columns and A stored
+/// transposed take simpler paths with the same summation order. Packing buffers are per-thread and reused, so a
+/// call allocates nothing once a thread has run a product of the same size.</para>
+/// <para>Thread safety: any number of threads may multiply at once (on distinct C buffers); each has its own
+/// packing buffers.</para>
 /// </remarks>
 public static class Gemm
 {
     private static int s_maxDegreeOfParallelism = Environment.ProcessorCount;
 
     /// <summary>The most threads one product may use: the calling thread plus helper threads.</summary>
-    /// <value>At least 1; the default is <see cref="Environment.ProcessorCount"/>. Set 1 to keep every product on
-    /// the calling thread.</value>
+    /// <value>At least 1; the default is <see cref="Environment.ProcessorCount"/>, and larger values act as the
+    /// processor count. Set 1 to keep every product on the calling thread.</value>
     /// <remarks>
     /// <para>Process-wide. A product is split into column (or row) blocks of C only when it has at least about
     /// 4 MFLOP (2 · m · n · k) per thread, because handing off smaller products costs more than the second core

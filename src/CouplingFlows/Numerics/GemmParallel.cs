@@ -22,25 +22,29 @@ internal static class GemmParallel
 {
     /// <summary>
     /// The least work, in floating-point operations (2·m·n·k), that pays for one more thread: below about
-    /// 4 MFLOP (some 30 µs on one core) the hand-off costs more than the second core gives.
+    /// 4 MFLOP (some 30 µs on one core) the hand-off costs more than the second core gives. Settable for tests
+    /// and measurements only.
     /// </summary>
-    internal const double MinFlopsPerThread = 4e6;
+    internal static double MinFlopsPerThread { get; set; } = 4e6;
 
     /// <summary>
     /// Work per claimed block, about 2 MFLOP: small enough that threads finish together, large enough that
-    /// claiming a block and packing its panels of B cost little.
+    /// claiming a block and packing its panels of B cost little. Settable for tests and measurements only.
     /// </summary>
-    private const double FlopsPerBlock = 2e6;
+    internal static double FlopsPerBlock { get; set; } = 2e6;
 
     private static readonly Lock s_gate = new();
     private static readonly SharedProduct s_product = new();
     private static GemmWorker[] s_workers = [];
 
-    /// <summary>How many threads a product of this shape should use, at most <paramref name="maxDegree"/>.</summary>
+    /// <summary>
+    /// How many threads a product of this shape should use: at most <paramref name="maxDegree"/> and the number
+    /// of processors, since a spinning helper without a core of its own only slows the others.
+    /// </summary>
     internal static int ThreadCount(int m, int n, int k, int maxDegree)
     {
         double flops = 2.0 * m * n * k;
-        int byWork = (int)Math.Min(maxDegree, flops / MinFlopsPerThread);
+        int byWork = (int)Math.Min(Math.Min(maxDegree, Environment.ProcessorCount), flops / MinFlopsPerThread);
         int tiles = Math.Max(TileCount(n, GemmTiles.Columns), TileCount(m, GemmTiles.Rows));
 
         return Math.Max(1, Math.Min(byWork, tiles));

@@ -21,6 +21,7 @@ public sealed class GemmTests
         (8, 32, 256),
         (300, 1, 9),
         (1, 300, 9),
+        (3, 200, 300),
         (9, 17, 300),
         (17, 16, 1),
         (256, 256, 1),
@@ -133,7 +134,7 @@ public sealed class GemmTests
         Gemm.MultiplyCore(layoutA, layoutB, m, n, k, a, b, two, accumulate: true, maxDegree: 2);
         Gemm.MultiplyCore(layoutA, layoutB, m, n, k, a, b, three, accumulate: true, maxDegree: 3);
 
-        Assert.True(GemmParallel.ThreadCount(m, n, k, 2) == 2, "The shape is too small to be split.");
+        Assert.Equal(Math.Min(2, Environment.ProcessorCount), GemmParallel.ThreadCount(m, n, k, 2));
         Assert.Equal(single, two);
         Assert.Equal(single, three);
     }
@@ -242,16 +243,19 @@ public sealed class GemmTests
         Assert.Equal("n", exception.ParamName);
     }
 
-    [Fact]
-    public void Multiply_ShortBuffer_ThrowsNamingTheOperand()
+    [Theory]
+    [InlineData(7, 12, 6, "a", "a holds 7 values but a (2 x 4) operand needs 8")]
+    [InlineData(8, 11, 6, "b", "b holds 11 values but a (3 x 4) operand needs 12")]
+    [InlineData(8, 12, 5, "c", "c holds 5 values but a (2 x 3) operand needs 6")]
+    public void Multiply_ShortBuffer_ThrowsNamingTheOperand(
+        int lengthA, int lengthB, int lengthC, string name, string message)
     {
         var exception = Assert.Throws<ArgumentException>(
-            () => Gemm.Multiply(MatrixLayout.Normal, MatrixLayout.Transposed, 2, 3, 4, new float[8], new float[11],
-                new float[6], false));
+            () => Gemm.Multiply(MatrixLayout.Normal, MatrixLayout.Transposed, 2, 3, 4, new float[lengthA],
+                new float[lengthB], new float[lengthC], false));
 
-        Assert.Equal("b", exception.ParamName);
-        Assert.Contains(
-            "b holds 11 values but a (3 x 4) operand needs 12", exception.Message, StringComparison.Ordinal);
+        Assert.Equal(name, exception.ParamName);
+        Assert.Contains(message, exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]
