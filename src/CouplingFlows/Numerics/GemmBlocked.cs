@@ -36,7 +36,7 @@ internal static unsafe class GemmBlocked
     private const int ColumnBlock = 1024;
 
     /// <summary>One row of zeros, read as C_in by every row of a tile when C is overwritten, not added to.</summary>
-    private static readonly float* s_zeros = AllocateZeros();
+    private static readonly float* ZeroPage = AllocateZeros();
 
     /// <summary>
     /// Computes the rectangle C[rowStart .. rowEnd, columnStart .. columnEnd] of the product; thin products go
@@ -121,7 +121,7 @@ internal static unsafe class GemmBlocked
                 if (tile < wholeRows && columns == panel.Width)
                 {
                     float* a = operands.AddressA(row, block.Depth, out nint rowStride, out nint depthStride);
-                    float* cIn = load ? c : s_zeros;
+                    float* cIn = load ? c : ZeroPage;
                     nint ldIn = load ? operands.N : 0;
                     GemmTiles.Run(isFullWidth, block.Kc, a, rowStride, depthStride, panel.B, cIn, ldIn, c, operands.N);
                 }

@@ -33,9 +33,9 @@ internal static class GemmParallel
     /// </summary>
     internal static double FlopsPerBlock { get; set; } = 2e6;
 
-    private static readonly Lock s_gate = new();
-    private static readonly SharedProduct s_product = new();
-    private static GemmWorker[] s_workers = [];
+    private static readonly Lock Gate = new();
+    private static readonly SharedProduct Product = new();
+    private static GemmWorker[] _workers = [];
 
     /// <summary>
     /// How many threads a product of this shape should use: at most <paramref name="maxDegree"/> and the number
@@ -57,7 +57,7 @@ internal static class GemmParallel
     internal static bool TryMultiply(in GemmOperands operands, int threads)
     {
         Debug.Assert(threads > 1);
-        if (!s_gate.TryEnter())
+        if (!Gate.TryEnter())
         {
             return false;
         }
@@ -66,13 +66,13 @@ internal static class GemmParallel
         {
             GemmWorker[] workers = EnsureWorkers(threads - 1);
             bool byColumns = SplitByColumns(operands.M, operands.N, threads);
-            s_product.Start(operands, byColumns, BlockCount(operands, byColumns, threads));
+            Product.Start(operands, byColumns, BlockCount(operands, byColumns, threads));
             for (int worker = 0; worker < threads - 1; worker++)
             {
-                workers[worker].Post(s_product);
+                workers[worker].Post(Product);
             }
 
-            s_product.ComputeBlocks();
+            Product.ComputeBlocks();
             for (int worker = 0; worker < threads - 1; worker++)
             {
                 workers[worker].Finish();
@@ -80,7 +80,7 @@ internal static class GemmParallel
         }
         finally
         {
-            s_gate.Exit();
+            Gate.Exit();
         }
 
         return true;
@@ -125,19 +125,19 @@ internal static class GemmParallel
 
     private static GemmWorker[] EnsureWorkers(int count)
     {
-        if (s_workers.Length < count)
+        if (_workers.Length < count)
         {
             var grown = new GemmWorker[count];
-            s_workers.CopyTo(grown, 0);
-            for (int i = s_workers.Length; i < count; i++)
+            _workers.CopyTo(grown, 0);
+            for (int i = _workers.Length; i < count; i++)
             {
                 grown[i] = new GemmWorker(i + 1);
             }
 
-            s_workers = grown;
+            _workers = grown;
         }
 
-        return s_workers;
+        return _workers;
     }
 
     /// <summary>Rows [RowStart, RowEnd) × columns [ColumnStart, ColumnEnd) of C.</summary>
@@ -186,7 +186,7 @@ internal static class GemmParallel
         private const int Finished = 3;
 
         /// <summary>How long an idle worker keeps spinning for the next job before it sleeps: 100 µs.</summary>
-        private static readonly long s_spinTicks = Stopwatch.Frequency / 10_000;
+        private static readonly long SpinTicks = Stopwatch.Frequency / 10_000;
 
         private readonly object _sleep = new();
         private SharedProduct? _product;
@@ -272,7 +272,7 @@ internal static class GemmParallel
 
         private void WaitForPost()
         {
-            long deadline = Stopwatch.GetTimestamp() + s_spinTicks;
+            long deadline = Stopwatch.GetTimestamp() + SpinTicks;
             while (Volatile.Read(ref _state) != Posted)
             {
                 if (Stopwatch.GetTimestamp() < deadline)
@@ -292,7 +292,7 @@ internal static class GemmParallel
                     Volatile.Write(ref _sleeping, 0);
                 }
 
-                deadline = Stopwatch.GetTimestamp() + s_spinTicks;
+                deadline = Stopwatch.GetTimestamp() + SpinTicks;
             }
         }
     }

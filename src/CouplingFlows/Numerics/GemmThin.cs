@@ -25,7 +25,7 @@ namespace CouplingFlows.Numerics;
 internal static unsafe class GemmThin
 {
     /// <summary>128 zeros, the starting sums when C is overwritten.</summary>
-    private static readonly float* s_zeros = AllocateZeros();
+    private static readonly float* ZeroPage = AllocateZeros();
 
     /// <summary>
     /// The deepest product the shallow path takes: up to 4 terms per element, tiles would spend more on loading
@@ -183,7 +183,7 @@ internal static unsafe class GemmThin
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void EightVectors(float* a, nint das, int k, float* b, nint ldb, float* c, bool load)
     {
-        float* cIn = load ? c : s_zeros;
+        float* cIn = load ? c : ZeroPage;
         Vector512<float> s0 = Vector512.Load(cIn), s1 = Vector512.Load(cIn + 16);
         Vector512<float> s2 = Vector512.Load(cIn + 32), s3 = Vector512.Load(cIn + 48);
         Vector512<float> s4 = Vector512.Load(cIn + 64), s5 = Vector512.Load(cIn + 80);

@@ -18,7 +18,7 @@ internal sealed unsafe class GemmWorkspace
     private const int Alignment = 64;
 
     [ThreadStatic]
-    private static GemmWorkspace? s_current;
+    private static GemmWorkspace? _current;
 
     private float[] _panels = [];
     private float[] _edge = [];
@@ -26,7 +26,7 @@ internal sealed unsafe class GemmWorkspace
     private float* _edgeStart;
 
     /// <summary>The workspace of the calling thread.</summary>
-    internal static GemmWorkspace Current => s_current ??= new GemmWorkspace();
+    internal static GemmWorkspace Current => _current ??= new GemmWorkspace();
 
     /// <summary>Room for the packed panels of one (depth block × column block) of B.</summary>
     internal float* Panels(int length)

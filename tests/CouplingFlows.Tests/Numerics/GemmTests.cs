@@ -13,7 +13,7 @@ public sealed class GemmTests
     /// </summary>
     private const double UnitRoundoff = 1.0 / (1 << 24);
 
-    private static readonly (int M, int N, int K)[] s_shapes =
+    private static readonly (int M, int N, int K)[] Shapes =
     [
         (1, 1, 1),
         (7, 5, 3),
@@ -40,7 +40,7 @@ public sealed class GemmTests
     public static TheoryData<MatrixLayout, MatrixLayout, int, int, int, bool> Cases()
     {
         var data = new TheoryData<MatrixLayout, MatrixLayout, int, int, int, bool>();
-        foreach ((int m, int n, int k) in s_shapes)
+        foreach ((int m, int n, int k) in Shapes)
         {
             foreach (MatrixLayout layoutA in Enum.GetValues<MatrixLayout>())
             {
