@@ -61,6 +61,7 @@ public static class CliApplication
         root.Subcommands.Add(SampleCommand.Create(context));
         root.Subcommands.Add(EvaluateCommand.Create(context));
         root.Subcommands.Add(CheckCommand.Create(context));
+        root.Subcommands.Add(StudyCommand.Create(context));
 
         return root;
     }

@@ -109,7 +109,7 @@ internal static class TrainJob
         };
     }
 
-    private static void FitStandardization(Flow flow, Tensor train, DataSet data)
+    internal static void FitStandardization(Flow flow, Tensor train, DataSet data)
     {
         Transforms.ElementwiseAffine? layer = FlowBuilder.FindStandardization(flow);
         if (layer is null)

@@ -66,13 +66,14 @@ public static class InitializationStudy
         Flow flow = FlowBuilder.Build(spec, new RandomSource(options.Seed + 1 + (int)scheme));
         var couplings = ((CompositeTransform)flow.Transform).Layers.OfType<AffineCoupling>().ToArray();
         var logScales = new RunningStatistics();
+        var rawLogScales = new RunningStatistics();
         double[] total = new double[inputs.Rows];
         var results = new List<InitializationStatistics>();
         Tensor current = inputs;
         for (int k = 1; k <= deepest; k++)
         {
             AffineCoupling coupling = couplings[k - 1];
-            AddLogScales(coupling, current, logScales);
+            AddLogScales(coupling, current, logScales, rawLogScales);
             TransformResult result = coupling.Forward(current);
             for (int i = 0; i < total.Length; i++)
             {
@@ -83,15 +84,17 @@ public static class InitializationStudy
             if (options.Depths.Contains(k))
             {
                 results.Add(new InitializationStatistics(
-                    scheme, k, logScales.Summary, SummaryStatistics.Of(total)));
+                    scheme, k, logScales.Summary, rawLogScales.Summary, SummaryStatistics.Of(total),
+                    SummaryStatistics.Of(current.Data.Select(v => (double)v))));
             }
         }
 
         return results;
     }
 
-    /// <summary>Adds s = c·tanh(h/c) of every transformed feature of every row.</summary>
-    private static void AddLogScales(AffineCoupling coupling, Tensor x, RunningStatistics statistics)
+    /// <summary>Adds h and s = c·tanh(h/c) of every transformed feature of every row.</summary>
+    private static void AddLogScales(
+        AffineCoupling coupling, Tensor x, RunningStatistics statistics, RunningStatistics raw)
     {
         IReadOnlyList<int> identity = coupling.Mask.IdentityIndices;
         int transformed = coupling.Mask.TransformedIndices.Count;
@@ -110,6 +113,7 @@ public static class InitializationStudy
             for (int j = 0; j < transformed; j++)
             {
                 statistics.Add(coupling.LogScale(theta[i, j]));
+                raw.Add(theta[i, j]);
             }
         }
     }

@@ -19,6 +19,8 @@ namespace CouplingFlows.Diagnostics;
 /// </remarks>
 public static class LogAbsDetCostStudy
 {
+    private static readonly TimeSpan WarmUp = TimeSpan.FromMilliseconds(200);
+
     /// <summary>Runs the timings.</summary>
     /// <param name="options">The settings.</param>
     /// <param name="progress">Receives each point as it is measured, or null.</param>
@@ -28,22 +30,20 @@ public static class LogAbsDetCostStudy
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        int[] dimensions = [.. options.Dimensions.Distinct().Order()];
+
+        // Timings start once the JIT has promoted the hot methods (after 30 calls and a short delay).
+        Measure(dimensions[0], options with { MinimumDuration = WarmUp });
         var points = new List<LogAbsDetCostPoint>();
-        foreach (int d in options.Dimensions.Distinct().Order())
+        foreach (int d in dimensions)
         {
             LogAbsDetCostPoint point = Measure(d, options);
             points.Add(point);
             progress?.Report(point);
         }
 
-        double[] features = [.. points.Select(p => (double)p.Features)];
-
         return new LogAbsDetCostResult(
-            points,
-            LogLogFit.Fit(features, [.. points.Select(p => p.AnalyticSeconds)]),
-            LogLogFit.Fit(features, [.. points.Select(p => p.JacobianSeconds)]),
-            LogLogFit.Fit(features, [.. points.Select(p => p.DeterminantSeconds)]),
-            LogLogFit.Fit(features, [.. points.Select(p => p.BruteForceSeconds)]));
+            points, LogAbsDetCostFits.Of(points), LogAbsDetCostFits.Of(points[Math.Max(0, points.Count - 3)..]));
     }
 
     private static LogAbsDetCostPoint Measure(int d, LogAbsDetCostOptions options)
