@@ -163,11 +163,15 @@ internal static class BudgetStudyCommand
             }
         }
 
-        var map = plot.Add.Heatmap(scores);
-        map.Colormap = new ScottPlot.Colormaps.Viridis();
-        map.NaNCellColor = Colors.LightGray;
-        plot.MoveToBack(map);
-        plot.Add.ColorBar(map).Label = $"test {study.ScoreUnit}";
+        if (cells.Any(c => double.IsFinite(c.TestNll)))
+        {
+            var map = plot.Add.Heatmap(scores);
+            map.Colormap = new ScottPlot.Colormaps.Viridis();
+            map.NaNCellColor = Colors.LightGray;
+            plot.MoveToBack(map);
+            plot.Add.ColorBar(map).Label = $"test {study.ScoreUnit}";
+        }
+
         plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, columns.Count).Select(c => (double)c)],
             [.. columns.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
         plot.Axes.Left.SetTicks([.. Enumerable.Range(0, rows.Count).Select(r => (double)(rows.Count - 1 - r))],
