@@ -62,6 +62,7 @@ public static class CliApplication
         root.Subcommands.Add(EvaluateCommand.Create(context));
         root.Subcommands.Add(CheckCommand.Create(context));
         root.Subcommands.Add(StudyCommand.Create(context));
+        root.Subcommands.Add(BenchCommand.Create(context));
 
         return root;
     }

@@ -28,8 +28,15 @@ internal static class CheckCommand
                 + "1e-7 to 1e-5; a wrong formula shows at 1e-2 or more.",
             DefaultValueFactory = _ => JacobianAuditOptions.DefaultTolerance,
         };
-        var seed = new Option<long>("--seed") { Description = "Seed of the samples or dequantisation noise.", DefaultValueFactory = _ => 0 };
-        var output = new Option<string?>("--out") { Description = "Also write check.csv and check.json to this folder." };
+        var seed = new Option<long>("--seed")
+        {
+            Description = "Seed of the samples or dequantisation noise.",
+            DefaultValueFactory = _ => 0,
+        };
+        var output = new Option<string?>("--out")
+        {
+            Description = "Also write check.csv and check.json to this folder.",
+        };
         var command = new Command("check",
             "Audit a saved model layer by layer: the round trip |f^-1(f(x)) - x| in float32, and the analytic log-det "
             + "against log|det J| of the full Jacobian by central differences of a double-precision twin of each "

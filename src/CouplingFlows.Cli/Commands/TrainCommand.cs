@@ -26,7 +26,11 @@ internal static class TrainCommand
         var batch = Int("--batch", "Rows per mini-batch.", 256);
         var lr = new Option<float>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3f };
         var steps = Int("--steps", "Optimiser steps.", 3000);
-        var seed = new Option<long>("--seed") { Description = "Seed of data split, weights and noise.", DefaultValueFactory = _ => 0 };
+        var seed = new Option<long>("--seed")
+        {
+            Description = "Seed of data split, weights and noise.",
+            DefaultValueFactory = _ => 0,
+        };
         var output = new Option<string?>("--out")
         {
             Description = "The run folder to write (default: runs/DATA-MODEL, numbered if taken).",
@@ -56,12 +60,17 @@ internal static class TrainCommand
         var preprocess = Choice("--preprocess",
             "Data preprocessing: auto (logit for digits and images, standardise CSV and .npy, none for toy sets).",
             "auto", "auto", "none", "standardize", "logit");
+        var memorySaving = new Option<bool>("--memory-saving")
+        {
+            Description = "Rebuild each layer's input through its exact inverse during backward instead of caching "
+                + "activations: memory stays flat with depth, each step costs about one more pass.",
+        };
         var progress = Choice("--progress", "Progress display on stderr.", "auto", "auto", "bar", "lines", "none");
         var command = new Command("train", "Fit a flow by maximum likelihood and write a run folder: model.cflow, "
             + "metrics.json, loss.png and samples.png. Prints the metrics as JSON on stdout.")
         {
             data, model, layers, hidden, depth, activation, batch, lr, steps, seed, output, force, validation,
-            patience, clip, zeroInit, bins, tailBound, preprocess, progress,
+            patience, clip, zeroInit, bins, tailBound, preprocess, memorySaving, progress,
         };
         command.SetAction(parse =>
         {
@@ -86,6 +95,7 @@ internal static class TrainCommand
                 Bins = Positive(parse.GetValue(bins), "--bins"),
                 TailBound = PositiveFloat(parse.GetValue(tailBound), "--tail-bound"),
                 Preprocess = parse.GetValue(preprocess)!,
+                MemorySaving = parse.GetValue(memorySaving),
             };
             return TrainJob.Run(settings, ProgressDisplay.Parse(parse.GetValue(progress)!), context);
         });

@@ -20,7 +20,7 @@ internal static class TrainJob
         (Tensor train, Tensor? validation) = SplitValidation(data.Train, settings);
         FlowSpec spec = BuildSpec(settings, data);
         Flow flow = FlowBuilder.Build(spec, new RandomSource(settings.Seed));
-        FitStandardization(flow, train, data);
+        FitStandardization(flow, train, data, settings.Seed);
         context.Error.WriteLine(
             $"Training {modelName} on {data.Name}: {train.Rows} train / {validation?.Rows ?? 0} validation / "
             + $"{data.Test.Rows} test rows, {data.Features} features, {flow.TrainableParameterCount:N0} parameters, "
@@ -34,6 +34,7 @@ internal static class TrainJob
             GradientClipNorm = settings.ClipNorm,
             EarlyStoppingPatience = settings.Patience,
             Dequantize = data.Levels is not null,
+            MemorySaving = settings.MemorySaving,
             ValidationInterval = Math.Max(1, Math.Min(100, settings.Steps / 10)),
         };
         TrainingResult result = ProgressDisplay.Run(
@@ -45,7 +46,8 @@ internal static class TrainJob
         LossPlot.Save(result, folder.LossPlot, "nats per sample");
         SampleFigure.Save(flow, data, folder.Samples, settings.Seed);
         context.Output.WriteLine(metrics.ToJson());
-        context.Error.WriteLine($"Wrote {folder.Path}: {RunFolder.ModelFileName}, metrics.json, loss.png, samples.png.");
+        context.Error.WriteLine(
+            $"Wrote {folder.Path}: {RunFolder.ModelFileName}, metrics.json, loss.png, samples.png.");
 
         return Outcome(result, context);
     }
@@ -109,27 +111,16 @@ internal static class TrainJob
         };
     }
 
-    internal static void FitStandardization(Flow flow, Tensor train, DataSet data)
+    internal static void FitStandardization(Flow flow, Tensor train, DataSet data, long seed)
     {
-        Transforms.ElementwiseAffine? layer = FlowBuilder.FindStandardization(flow);
-        if (layer is null)
+        Tensor rows = data.Levels is null ? train : Evaluation.Dequantize(train, new RandomSource(seed + 404));
+        try
         {
-            return;
+            FlowBuilder.FitStandardization(flow, rows);
         }
-
-        ColumnStatistics statistics = ColumnStatistics.Compute(train);
-        if (statistics.ConstantColumns.Length > 0)
+        catch (ArgumentException error)
         {
-            int column = statistics.ConstantColumns[0] + 1;
-            throw new InvalidDataException(
-                $"{data.Name}: column {column} is constant in the training rows, so it cannot be standardised "
-                + "and has no density; remove it or pass --preprocess none.");
-        }
-
-        for (int j = 0; j < flow.Features; j++)
-        {
-            layer.Shift[j] = (float)statistics.Mean[j];
-            layer.LogScale[j] = (float)-Math.Log(statistics.StandardDeviation[j]);
+            throw new InvalidDataException($"{data.Name}: {error.Message.Split(" (Parameter")[0]}", error);
         }
     }
 
@@ -139,7 +130,9 @@ internal static class TrainJob
     {
         bool discrete = data.Levels is not null;
         Tensor trainEval = discrete ? Evaluation.Dequantize(train, new RandomSource(settings.Seed + 101)) : train;
-        Tensor testEval = discrete ? Evaluation.Dequantize(data.Test, new RandomSource(settings.Seed + 202)) : data.Test;
+        Tensor testEval = discrete
+            ? Evaluation.Dequantize(data.Test, new RandomSource(settings.Seed + 202))
+            : data.Test;
         double trainNll = Evaluation.MeanNll(flow, trainEval);
         double testNll = Evaluation.MeanNll(flow, testEval);
         int d = data.Features;

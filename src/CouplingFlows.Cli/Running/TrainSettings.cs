@@ -45,4 +45,6 @@ internal sealed record TrainSettings
     public float TailBound { get; init; } = 3f;
 
     public string Preprocess { get; init; } = "auto";
+
+    public bool MemorySaving { get; init; }
 }

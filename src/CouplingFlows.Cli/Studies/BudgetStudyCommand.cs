@@ -76,7 +76,8 @@ internal static class BudgetStudyCommand
             };
             int total = options.LayerCounts.Count * options.HiddenLayerCounts.Count;
             context.Error.WriteLine(
-                $"{total} cells of {parameters:N0} parameters on {study.Data.Name}, {options.Trainer.Steps} steps each.");
+                $"{total} cells of {parameters:N0} parameters on {study.Data.Name}, "
+                + $"{options.Trainer.Steps} steps each.");
             int done = 0;
             var progress = new InlineProgress<BudgetStudyCell>(cell => context.Error.WriteLine(
                 $"cell {++done}/{total}: " + Describe(cell, study)));
@@ -143,7 +144,8 @@ internal static class BudgetStudyCommand
         return new StudyReport(Name, settings, table, summary, path => Draw(cells, options, study, path));
     }
 
-    private static void Draw(IReadOnlyList<BudgetStudyCell> cells, BudgetStudyOptions options, StudyData study, string path)
+    private static void Draw(
+        IReadOnlyList<BudgetStudyCell> cells, BudgetStudyOptions options, StudyData study, string path)
     {
         IReadOnlyList<int> rows = options.LayerCounts;
         IReadOnlyList<int> columns = options.HiddenLayerCounts;
@@ -155,7 +157,8 @@ internal static class BudgetStudyCommand
             {
                 BudgetStudyCell cell = cells[(r * columns.Count) + c];
                 scores[r, c] = study.Score(cell.TestNll);
-                string text = $"{StudyTable.Number(scores[r, c])}\n{cell.Shape.Parameters:N0} p\nwidth {cell.Shape.HiddenFeatures}";
+                string text = $"{StudyTable.Number(scores[r, c])}\n{cell.Shape.Parameters:N0} p\n"
+                    + $"width {cell.Shape.HiddenFeatures}";
                 var label = plot.Add.Text(text, c, rows.Count - 1 - r);
                 label.Alignment = Alignment.MiddleCenter;
                 label.LabelFontSize = 13;

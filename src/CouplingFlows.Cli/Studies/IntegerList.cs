@@ -39,5 +39,6 @@ internal static class IntegerList
     private static int Single(string part, string text, string option) =>
         int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value)
             ? value
-            : throw new UsageException($"{option} '{text}': '{part}' is not an integer; use a list like 2,8,32 or 1..8.");
+            : throw new UsageException(
+                $"{option} '{text}': '{part}' is not an integer; use a list like 2,8,32 or 1..8.");
 }

@@ -47,8 +47,10 @@ internal static class ReceptiveFieldStudyCommand
         command.SetAction(parse =>
         {
             int features = ParseShape(parse.GetValue(shape)!, out bool image);
-            string[] requested = [.. (parse.GetValue(masks) ?? (image ? string.Join(",", ImageMasks) : "alternating,half-split,random"))
-                .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
+            string masksText = parse.GetValue(masks)
+                ?? string.Join(",", image ? ImageMasks : TabularMasks.Keys);
+            string[] requested = masksText.Split(
+                ',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             var options = new ReceptiveFieldOptions
             {
                 Features = features,
@@ -75,7 +77,8 @@ internal static class ReceptiveFieldStudyCommand
         string[] parts = text.Split('x', StringSplitOptions.TrimEntries);
         image = parts.Length == 3;
         if ((parts.Length != 1 && parts.Length != 3)
-            || !parts.All(p => int.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= 1))
+            || !parts.All(p => int.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v)
+                && v >= 1))
         {
             throw new UsageException($"--shape '{text}' is not accepted; use D (as in 8) or CxHxW (as in 1x8x8).");
         }

@@ -10,7 +10,8 @@ namespace CouplingFlows.Cli.Studies;
 /// <param name="Data">The loaded set (name, test rows, levels, preprocessing).</param>
 /// <param name="Train">Training rows.</param>
 /// <param name="Validation">Validation rows (10 % of the training split) for model selection.</param>
-internal sealed record StudyData(DataSet Data, Tensor Train, Tensor? Validation)
+/// <param name="Seed">The seed of the split, also used for the standardisation's dequantisation noise.</param>
+internal sealed record StudyData(DataSet Data, Tensor Train, Tensor? Validation, long Seed)
 {
     /// <summary>The share of the training split held out for validation, as in train.</summary>
     public const double ValidationFraction = 0.1;
@@ -24,12 +25,12 @@ internal sealed record StudyData(DataSet Data, Tensor Train, Tensor? Validation)
         int validationRows = (int)Math.Round(data.Train.Rows * ValidationFraction);
         if (validationRows < 1 || data.Train.Rows - validationRows < 1)
         {
-            return new StudyData(data, data.Train, null);
+            return new StudyData(data, data.Train, null, seed);
         }
 
         DataSplit split = DataSplit.Split(data.Train.Rows, 0.0, ValidationFraction, seed + 17);
         return new StudyData(
-            data, TensorRows.Take(data.Train, split.Train), TensorRows.Take(data.Train, split.Validation));
+            data, TensorRows.Take(data.Train, split.Train), TensorRows.Take(data.Train, split.Validation), seed);
     }
 
     /// <summary>A spec for these data: features, preprocessing and levels; shape fields left at defaults.</summary>
@@ -43,7 +44,7 @@ internal sealed record StudyData(DataSet Data, Tensor Train, Tensor? Validation)
     };
 
     /// <summary>Fits the standardisation layer of a fresh flow, when it has one.</summary>
-    public void Prepare(Flow flow) => TrainJob.FitStandardization(flow, Train, Data);
+    public void Prepare(Flow flow) => TrainJob.FitStandardization(flow, Train, Data, Seed);
 
     /// <summary>The trainer settings shared by every run of a study.</summary>
     public TrainerOptions Trainer(int steps, int batch, float learningRate, long seed) => new()

@@ -146,6 +146,7 @@ internal sealed class StudyTable
             bool b => b ? "true" : "false",
             _ => Convert.ToString(cell, CultureInfo.InvariantCulture) ?? string.Empty,
         };
-        return text.AsSpan().IndexOfAny(",\"\n") >= 0 ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : text;
+        bool quote = text.AsSpan().IndexOfAny(",\"\n") >= 0;
+        return quote ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : text;
     }
 }

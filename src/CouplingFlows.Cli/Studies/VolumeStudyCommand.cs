@@ -7,7 +7,8 @@ using ScottPlot;
 
 namespace CouplingFlows.Cli.Studies;
 
-/// <summary>coupling-flows study volume: NICE (volume preserving) against RealNVP on the same data and budget.</summary>
+/// <summary>coupling-flows study volume: NICE (volume preserving) against RealNVP on the same data and
+/// budget.</summary>
 internal static class VolumeStudyCommand
 {
     public const string Name = "volume";

@@ -75,7 +75,9 @@ public static class BudgetStudy
     {
         FlowSpec spec = template with
         {
-            Layers = shape.Layers, HiddenLayers = shape.HiddenLayers, HiddenFeatures = shape.HiddenFeatures,
+            Layers = shape.Layers,
+            HiddenLayers = shape.HiddenLayers,
+            HiddenFeatures = shape.HiddenFeatures,
         };
         Flow flow = FlowBuilder.Build(spec, new RandomSource(trainer.Seed));
         prepare?.Invoke(flow);

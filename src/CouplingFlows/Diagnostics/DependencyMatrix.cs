@@ -38,7 +38,8 @@ public sealed class DependencyMatrix
     /// <param name="jacobians">D × D matrices, J[i, j] = ∂yᵢ/∂xⱼ; at least one.</param>
     /// <param name="threshold">An entry counts when its magnitude exceeds this (0 keeps every non-zero).</param>
     /// <returns>The joined pattern.</returns>
-    /// <exception cref="ArgumentException">The list is empty or the matrices differ in size or are not square.</exception>
+    /// <exception cref="ArgumentException">The list is empty, or the matrices differ in size or are not
+    /// square.</exception>
     public static DependencyMatrix FromJacobians(IEnumerable<double[,]> jacobians, double threshold)
     {
         ArgumentNullException.ThrowIfNull(jacobians);

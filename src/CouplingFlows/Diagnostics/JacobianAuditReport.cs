@@ -13,5 +13,7 @@ public sealed record JacobianAuditReport(
 
     /// <summary>The entry (layer or stack) with the largest scaled error; NaN counts as largest.</summary>
     public LayerAudit Worst =>
-        Layers.Append(Stack).MaxBy(a => double.IsNaN(a.WorstScaledError) ? double.PositiveInfinity : a.WorstScaledError)!;
+        Layers.Append(Stack).MaxBy(a => double.IsNaN(a.WorstScaledError)
+            ? double.PositiveInfinity
+            : a.WorstScaledError)!;
 }

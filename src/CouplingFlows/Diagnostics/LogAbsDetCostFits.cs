@@ -5,7 +5,8 @@ namespace CouplingFlows.Diagnostics;
 /// <param name="Jacobian">Fit of the finite-difference Jacobian's cost.</param>
 /// <param name="Determinant">Fit of the LU determinant's cost.</param>
 /// <param name="BruteForce">Fit of Jacobian plus determinant.</param>
-public sealed record LogAbsDetCostFits(LogLogFit Analytic, LogLogFit Jacobian, LogLogFit Determinant, LogLogFit BruteForce)
+public sealed record LogAbsDetCostFits(
+    LogLogFit Analytic, LogLogFit Jacobian, LogLogFit Determinant, LogLogFit BruteForce)
 {
     /// <summary>Fits all four costs over the given points.</summary>
     /// <param name="points">At least two points with distinct D.</param>

@@ -31,7 +31,7 @@ public sealed record LogAbsDetCostOptions
     /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
     public void Validate()
     {
-        if (Dimensions is null || Dimensions.Count < 2 || Dimensions.Any(d => d < 2) || Dimensions.Distinct().Count() < 2)
+        if (Dimensions is null || Dimensions.Any(d => d < 2) || Dimensions.Distinct().Count() < 2)
         {
             throw new ArgumentException(
                 "dims needs at least two distinct feature counts, each at least 2; got "

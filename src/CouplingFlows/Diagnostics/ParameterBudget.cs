@@ -21,7 +21,8 @@ public static class ParameterBudget
     /// <param name="layers">The number of couplings, at least 1.</param>
     /// <param name="hiddenLayers">Hidden layers per conditioner, at least 1 (without one, the width is moot).</param>
     /// <param name="budget">The target number of trainable parameters, at least 1.</param>
-    /// <returns>The shape; check <see cref="BudgetShape.Meets"/> — a budget below the narrowest flow cannot be met.</returns>
+    /// <returns>The shape; check <see cref="BudgetShape.Meets"/>: a budget below the narrowest flow
+    /// cannot be met.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A count is below 1.</exception>
     public static BudgetShape Solve(FlowSpec template, int layers, int hiddenLayers, long budget)
     {

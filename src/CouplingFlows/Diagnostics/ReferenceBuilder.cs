@@ -8,9 +8,10 @@ namespace CouplingFlows.Diagnostics;
 /// parameters.
 /// </summary>
 /// <remarks>
-/// <para>Known layers: <see cref="AffineCoupling"/> and <see cref="AdditiveCoupling"/> with an
-/// <see cref="Mlp"/> conditioner, <see cref="ElementwiseAffine"/>, <see cref="Logit"/>,
-/// <see cref="Permutation"/> and <see cref="CompositeTransform"/> (recursively).</para>
+/// <para>Known layers: <see cref="AffineCoupling"/>, <see cref="AdditiveCoupling"/> and
+/// <see cref="RationalQuadraticSplineCoupling"/> with an <see cref="Mlp"/> or <see cref="ResidualMlp"/>
+/// conditioner, <see cref="ElementwiseAffine"/>, <see cref="Logit"/>, <see cref="Permutation"/> and
+/// <see cref="CompositeTransform"/> (recursively).</para>
 /// <para>A layer type this builder does not know (a new coupling, an image layer) can join through
 /// the <c>extension</c> argument, which is asked first for every layer, nested ones included;
 /// <see cref="ReferenceCoupling"/> assembles a coupling from a conditioner and an
@@ -29,7 +30,8 @@ public static class ReferenceBuilder
         {
             _ when extension?.Invoke(transform) is not null => true,
             CompositeTransform stack => stack.Layers.All(layer => IsSupported(layer, extension)),
-            AffineCoupling or AdditiveCoupling => ((CouplingTransform)transform).Conditioner is Mlp,
+            AffineCoupling or AdditiveCoupling or RationalQuadraticSplineCoupling =>
+                ((CouplingTransform)transform).Conditioner is Mlp or ResidualMlp,
             ElementwiseAffine or Logit or Permutation => true,
             _ => false,
         };
@@ -57,26 +59,34 @@ public static class ReferenceBuilder
             AdditiveCoupling additive => new ReferenceCoupling(
                 additive.Mask, CreateConditioner(additive.Conditioner),
                 new ReferenceAdditiveFunction(), additive.ContextFeatures),
+            RationalQuadraticSplineCoupling spline => new ReferenceCoupling(
+                spline.Mask, CreateConditioner(spline.Conditioner),
+                new ReferenceSplineFunction(spline.Options), spline.ContextFeatures),
             ElementwiseAffine scaling => new ReferenceElementwiseAffine(scaling),
             Logit logit => new ReferenceLogit(logit),
             Permutation permutation => new ReferencePermutation(permutation),
             _ => throw new NotSupportedException(
                 $"{transform.GetType().Name} has no double-precision reference in this build; known layers are "
-                + "AffineCoupling, AdditiveCoupling, ElementwiseAffine, Logit, Permutation and "
-                + "CompositeTransform. Pass an extension that builds one."),
+                + "AffineCoupling, AdditiveCoupling, RationalQuadraticSplineCoupling, ElementwiseAffine, Logit, "
+                + "Permutation and CompositeTransform. Pass an extension that builds one."),
         };
     }
 
     /// <summary>Builds the double twin of a conditioner network.</summary>
     /// <param name="conditioner">The float32 conditioner.</param>
     /// <returns>The reference conditioner.</returns>
-    /// <exception cref="NotSupportedException">The conditioner is not an <see cref="Mlp"/>.</exception>
+    /// <exception cref="NotSupportedException">The conditioner is not an <see cref="Mlp"/> or a
+    /// <see cref="ResidualMlp"/>.</exception>
     public static IReferenceConditioner CreateConditioner(IConditioner conditioner)
     {
         ArgumentNullException.ThrowIfNull(conditioner);
-        return conditioner is Mlp mlp
-            ? new ReferenceMlp(mlp)
-            : throw new NotSupportedException(
-                $"The conditioner {conditioner.GetType().Name} has no double-precision reference; only Mlp has.");
+        return conditioner switch
+        {
+            Mlp mlp => new ReferenceMlp(mlp),
+            ResidualMlp residual => new ReferenceResidualMlp(residual),
+            _ => throw new NotSupportedException(
+                $"The conditioner {conditioner.GetType().Name} has no double-precision reference; Mlp and "
+                + "ResidualMlp have."),
+        };
     }
 }

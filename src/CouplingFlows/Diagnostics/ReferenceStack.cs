@@ -1,6 +1,7 @@
 namespace CouplingFlows.Diagnostics;
 
-/// <summary>The double twin of a <see cref="Transforms.CompositeTransform"/>: layers in order, log-dets summed.</summary>
+/// <summary>The double twin of a <see cref="Transforms.CompositeTransform"/>: layers in order, log-dets
+/// summed.</summary>
 internal sealed class ReferenceStack(IReadOnlyList<IReferenceLayer> layers) : IReferenceLayer
 {
     public int Features => layers[0].Features;

@@ -16,7 +16,8 @@ public sealed class StudyCommandTests : IDisposable
             "brute_force_slope" },
         { "init", ["--features", "4", "--depths", "1,2,4", "--hidden", "8", "--rows", "20"], "zero-last" },
         { "receptive-field", ["--shape", "4", "--layers", "1..3", "--points", "2"], "half-split_layers_to_dense: 3" },
-        { "volume", ["--data", "moons", "--layers", "2", "--hidden", "8", "--steps", "5"], "nice_learned_log_abs_det_std: 0" },
+        { "volume", ["--data", "moons", "--layers", "2", "--hidden", "8", "--steps", "5"],
+            "nice_learned_log_abs_det_std: 0" },
         { "budget", ["--data", "moons", "--params", "2000", "--layers", "2,4", "--depths", "1", "--steps", "5"],
             "largest_deviation" },
     };

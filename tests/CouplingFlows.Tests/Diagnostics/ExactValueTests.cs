@@ -63,7 +63,12 @@ public sealed class ExactValueTests
     {
         var spec = new FlowSpec
         {
-            Kind = kind, Features = 5, Layers = 6, HiddenFeatures = 32, Activation = activation, ZeroLastLayer = true,
+            Kind = kind,
+            Features = 5,
+            Layers = 6,
+            HiddenFeatures = 32,
+            Activation = activation,
+            ZeroLastLayer = true,
         };
         Flow flow = FlowBuilder.Build(spec, new RandomSource(34));
         var x = new Tensor(100, 5);

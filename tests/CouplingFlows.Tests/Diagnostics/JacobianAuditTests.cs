@@ -28,7 +28,11 @@ public sealed class JacobianAuditTests
     {
         var spec = new FlowSpec
         {
-            Features = 16, Layers = 3, HiddenFeatures = 8, Preprocessing = PreprocessingKind.DequantizeLogit, Levels = 17,
+            Features = 16,
+            Layers = 3,
+            HiddenFeatures = 8,
+            Preprocessing = PreprocessingKind.DequantizeLogit,
+            Levels = 17,
         };
         Flow flow = FlowBuilder.Build(spec, new RandomSource(3));
         var x = new Tensor(4, 16);
@@ -36,7 +40,9 @@ public sealed class JacobianAuditTests
 
         JacobianAuditReport report = JacobianAudit.Run(flow.Transform, x);
 
-        Assert.Equal(["0:scale", "1:Logit", "2:coupling0", "3:coupling1", "4:coupling2"], report.Layers.Select(l => l.Name));
+        Assert.Equal(
+            ["0:scale", "1:Logit", "2:standardize", "3:coupling0", "4:coupling1", "5:coupling2"],
+            report.Layers.Select(l => l.Name));
         Assert.Equal("stack", report.Stack.Name);
         Assert.True(report.Passed, $"worst {report.Worst.Name} at {report.Worst.WorstScaledError:G3}.");
     }

@@ -32,7 +32,11 @@ public sealed class StudyTests
     {
         var options = new LogAbsDetCostOptions
         {
-            Dimensions = [2, 4, 6], Layers = 1, HiddenFeatures = 4, BatchRows = 4, Repeats = 1,
+            Dimensions = [2, 4, 6],
+            Layers = 1,
+            HiddenFeatures = 4,
+            BatchRows = 4,
+            Repeats = 1,
             MinimumDuration = TimeSpan.Zero,
         };
 
@@ -59,7 +63,10 @@ public sealed class StudyTests
     {
         var options = new InitializationStudyOptions
         {
-            Features = 6, Depths = [1, 3, 6], HiddenFeatures = 16, Rows = 50,
+            Features = 6,
+            Depths = [1, 3, 6],
+            HiddenFeatures = 16,
+            Rows = 50,
             Schemes = [InitializationScheme.ZeroLastLayer],
         };
 
@@ -80,14 +87,19 @@ public sealed class StudyTests
     {
         var options = new InitializationStudyOptions
         {
-            Features = 8, Depths = [1, 4], HiddenFeatures = 64, Rows = 200,
+            Features = 8,
+            Depths = [1, 4],
+            HiddenFeatures = 64,
+            Rows = 200,
             Schemes = [InitializationScheme.GlorotTanh, InitializationScheme.StandardNormal],
         };
 
         IReadOnlyList<InitializationStatistics> results = InitializationStudy.Run(options);
 
-        InitializationStatistics glorot = results.Single(r => r.Scheme == InitializationScheme.GlorotTanh && r.Layers == 4);
-        InitializationStatistics normal = results.Single(r => r.Scheme == InitializationScheme.StandardNormal && r.Layers == 4);
+        InitializationStatistics glorot = results.Single(
+            r => r.Scheme == InitializationScheme.GlorotTanh && r.Layers == 4);
+        InitializationStatistics normal = results.Single(
+            r => r.Scheme == InitializationScheme.StandardNormal && r.Layers == 4);
         Assert.True(glorot.LogAbsDet.StandardDeviation * 4 < normal.LogAbsDet.StandardDeviation);
         Assert.True(glorot.RawLogScale.StandardDeviation < 1);
         Assert.True(normal.RawLogScale.StandardDeviation > 3);
@@ -96,7 +108,12 @@ public sealed class StudyTests
     [Fact]
     public void ReceptiveField_AlternatingMasksOnEightFeatures_FollowTheCouplingStructure()
     {
-        var options = new ReceptiveFieldOptions { Features = 8, Depths = [1, 2, 3], Schemes = [TabularMaskScheme.Alternating] };
+        var options = new ReceptiveFieldOptions
+        {
+            Features = 8,
+            Depths = [1, 2, 3],
+            Schemes = [TabularMaskScheme.Alternating],
+        };
 
         IReadOnlyList<ReceptiveFieldDepth> results = ReceptiveFieldStudy.Tabular(options);
 
@@ -145,9 +162,10 @@ public sealed class StudyTests
 
         Assert.Equal(3, s.Count);
         Assert.Equal(2, s.NonFinite);
-        Assert.Equal(2.0 / 3, s.Mean, 12);
-        Assert.Equal(Math.Sqrt(((1 - (2.0 / 3)) * (1 - (2.0 / 3))
-            + ((3 - (2.0 / 3)) * (3 - (2.0 / 3))) + ((-2 - (2.0 / 3)) * (-2 - (2.0 / 3)))) / 3), s.StandardDeviation, 12);
+        double mean = 2.0 / 3;
+        double variance = (Math.Pow(1 - mean, 2) + Math.Pow(3 - mean, 2) + Math.Pow(-2 - mean, 2)) / 3;
+        Assert.Equal(mean, s.Mean, 12);
+        Assert.Equal(Math.Sqrt(variance), s.StandardDeviation, 12);
         Assert.Equal(3.0, s.MaxAbs);
     }
 
@@ -173,7 +191,9 @@ public sealed class StudyTests
     {
         var template = new FlowSpec
         {
-            Features = 64, Preprocessing = PreprocessingKind.DequantizeLogit, Levels = 17,
+            Features = 64,
+            Preprocessing = PreprocessingKind.DequantizeLogit,
+            Levels = 17,
         };
 
         BudgetShape shape = ParameterBudget.Solve(template, layers, depth, budget);
@@ -203,10 +223,14 @@ public sealed class StudyTests
         (Tensor train, Tensor test) = Moons();
         var options = new BudgetStudyOptions
         {
-            Budget = 3000, LayerCounts = [2, 4], HiddenLayerCounts = [1], Trainer = new TrainerOptions { Steps = 5 },
+            Budget = 3000,
+            LayerCounts = [2, 4],
+            HiddenLayerCounts = [1],
+            Trainer = new TrainerOptions { Steps = 5 },
         };
 
-        IReadOnlyList<BudgetStudyCell> cells = BudgetStudy.Run(new FlowSpec { Features = 2 }, train, null, test, options);
+        IReadOnlyList<BudgetStudyCell> cells = BudgetStudy.Run(
+            new FlowSpec { Features = 2 }, train, null, test, options);
 
         Assert.Equal(2, cells.Count);
         Assert.All(cells, c => Assert.True(c.MeetsBudget && double.IsFinite(c.TestNll), $"{c}"));
@@ -230,6 +254,6 @@ public sealed class StudyTests
     }
 
     private static (Tensor Train, Tensor Test) Moons() =>
-        (Data.ToyDataSets.Generate("moons", 512, new RandomSource(1)),
-            Data.ToyDataSets.Generate("moons", 128, new RandomSource(2)));
+        (CouplingFlows.Data.ToyDataSets.Generate("moons", 512, new RandomSource(1)),
+            CouplingFlows.Data.ToyDataSets.Generate("moons", 128, new RandomSource(2)));
 }
