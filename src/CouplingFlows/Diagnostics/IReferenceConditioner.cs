@@ -1,6 +1,6 @@
 namespace CouplingFlows.Diagnostics;
 
-/// <summary>A double-precision twin of a conditioner network: θ = net(input) for one row.</summary>
+/// <summary>A double-precision twin of a conditioner network: θ = net(input) for one row, on dual numbers.</summary>
 /// <remarks>Built from the float32 weights of an <see cref="Nn.IConditioner"/> by
 /// <see cref="ReferenceBuilder.CreateConditioner"/>.</remarks>
 public interface IReferenceConditioner
@@ -11,8 +11,8 @@ public interface IReferenceConditioner
     /// <summary>The width of θ.</summary>
     int OutputFeatures { get; }
 
-    /// <summary>θ = net(input) for one row, in double.</summary>
+    /// <summary>θ = net(input) for one row, in double, with directional derivatives.</summary>
     /// <param name="input">Length <see cref="InputFeatures"/>.</param>
     /// <param name="output">Receives θ, length <see cref="OutputFeatures"/>.</param>
-    void Forward(ReadOnlySpan<double> input, Span<double> output);
+    void Forward(ReadOnlySpan<Dual> input, Span<Dual> output);
 }

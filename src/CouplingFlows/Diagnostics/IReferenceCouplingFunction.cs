@@ -1,11 +1,11 @@
 namespace CouplingFlows.Diagnostics;
 
 /// <summary>
-/// A double-precision twin of a coupling function: y_B = g(x_B; θ) for one row, with
-/// Σⱼ log|∂gⱼ/∂xⱼ|.
+/// A double-precision twin of a coupling function: y_B = g(x_B; θ) for one row on dual numbers,
+/// with Σⱼ log|∂gⱼ/∂xⱼ|.
 /// </summary>
 /// <remarks>θ is the conditioner's whole output row, in the layout the float32 coupling documents,
-/// so a new coupling type (a spline, say) only needs this one piece to join the reference path.</remarks>
+/// so a new coupling type only needs this one piece to join the reference path.</remarks>
 public interface IReferenceCouplingFunction
 {
     /// <summary>P, the number of θ values per transformed feature.</summary>
@@ -16,5 +16,5 @@ public interface IReferenceCouplingFunction
     /// <param name="theta">The raw parameters, length |B|·P.</param>
     /// <param name="yB">Receives g(x_B; θ), length |B|.</param>
     /// <returns>Σⱼ log|∂gⱼ/∂xⱼ|, in nats.</returns>
-    double Forward(ReadOnlySpan<double> xB, ReadOnlySpan<double> theta, Span<double> yB);
+    Dual Forward(ReadOnlySpan<Dual> xB, ReadOnlySpan<Dual> theta, Span<Dual> yB);
 }

@@ -10,12 +10,13 @@ namespace CouplingFlows.Diagnostics;
 /// <remarks>
 /// <para>For each layer fₗ (and then for the whole stack f) at the rows it actually sees:
 /// the round trip |fₗ⁻¹(fₗ(x)) − x| in float32; the float32 analytic log|det J| and the analytic
-/// log|det J| of the layer's double twin, both against log|det J| of the twin's central-difference
-/// Jacobian (<see cref="ReferenceJacobian"/>, LU in <see cref="LuDecomposition"/>); the float32 output
-/// against the twin's; and the float32 inverse log-det against minus the forward one.</para>
+/// log|det J| of the layer's double twin, both against log|det J| of the twin's full Jacobian by
+/// forward-mode differentiation (<see cref="ReferenceJacobian"/>, LU in <see cref="LuDecomposition"/>);
+/// the float32 output against the twin's; and the float32 inverse log-det against minus the forward
+/// one.</para>
 /// <para>A measure passes when every error is at most T·max(1, |reference|), T =
-/// <see cref="JacobianAuditOptions.Tolerance"/>. Cost per row: 2D evaluations of every layer plus 2D of
-/// the stack for the Jacobians, and O(D³) per LU factorisation.</para>
+/// <see cref="JacobianAuditOptions.Tolerance"/>. Cost per row: D dual-number passes of every layer and
+/// D of the stack for the Jacobians, and O(D³) per LU factorisation.</para>
 /// </remarks>
 public static class JacobianAudit
 {
@@ -23,7 +24,7 @@ public static class JacobianAudit
     /// <param name="transform">The transform, usually a <see cref="CompositeTransform"/>.</param>
     /// <param name="x">(B, D) rows at which to audit, B ≥ 1, inside the transform's domain.</param>
     /// <param name="context">(B, C) context, or null.</param>
-    /// <param name="options">Tolerance and step; defaults when null.</param>
+    /// <param name="options">Tolerance and reference extension; defaults when null.</param>
     /// <returns>The report.</returns>
     /// <exception cref="ArgumentException">x has no rows or the wrong number of features.</exception>
     /// <exception cref="NotSupportedException">A layer has no double-precision reference.</exception>
@@ -88,7 +89,7 @@ public static class JacobianAudit
             double[] point = Widen(x.Row(i));
             double[] contextRow = context is null ? [] : Widen(context.Row(i));
             double analytic = reference.Forward(point, contextRow, y);
-            double[,] jacobian = ReferenceJacobian.Compute(reference, point, contextRow, options.RelativeStep);
+            double[,] jacobian = ReferenceJacobian.Compute(reference, point, contextRow);
             double bruteForce = LuDecomposition.LogAbsDeterminant(jacobian);
             for (int j = 0; j < d; j++)
             {

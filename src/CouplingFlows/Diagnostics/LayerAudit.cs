@@ -2,7 +2,7 @@ namespace CouplingFlows.Diagnostics;
 
 /// <summary>What a <see cref="JacobianAudit"/> found for one layer, or for the whole stack.</summary>
 /// <remarks>Every measure is the worst over the audited rows. The reference is the layer's double
-/// twin (<see cref="IReferenceLayer"/>); "brute force" is log|det J| of its central-difference
+/// twin (<see cref="IReferenceLayer"/>); "brute force" is log|det J| of its forward-mode
 /// Jacobian in double, factorised by <see cref="LuDecomposition"/>.</remarks>
 public sealed record LayerAudit
 {

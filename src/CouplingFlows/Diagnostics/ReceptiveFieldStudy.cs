@@ -13,10 +13,11 @@ namespace CouplingFlows.Diagnostics;
 /// conditioner reads; kept features depend only on themselves. Stacking couplings whose masks differ
 /// composes these patterns (the Jacobian of the stack is the product of the layers'), so the receptive
 /// field grows with depth until every output depends on every input.</para>
-/// <para>The Jacobian comes from the layers' double twins (<see cref="ReferenceJacobian"/>) where they
-/// exist: an input the output never reads leaves it bit-identical, so its entry is exactly zero, and a
-/// real dependency is far above <see cref="ReferenceThreshold"/>. Layers without a twin fall back to
-/// float32 central differences with h = 1e-2, where only exact zeros count as independence.</para>
+/// <para>The Jacobian comes from the layers' double twins by forward-mode differentiation
+/// (<see cref="ReferenceJacobian"/>) where they exist: an input the output never reads contributes a
+/// derivative of exactly zero, and a real dependency is far above <see cref="ReferenceThreshold"/>.
+/// Layers without a twin fall back to float32 central differences with h = 1e-2, where only exact
+/// zeros count as independence.</para>
 /// </remarks>
 public static class ReceptiveFieldStudy
 {

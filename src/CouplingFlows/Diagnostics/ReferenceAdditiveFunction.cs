@@ -7,7 +7,7 @@ internal sealed class ReferenceAdditiveFunction : IReferenceCouplingFunction
 {
     public int ParametersPerFeature => 1;
 
-    public double Forward(ReadOnlySpan<double> xB, ReadOnlySpan<double> theta, Span<double> yB)
+    public Dual Forward(ReadOnlySpan<Dual> xB, ReadOnlySpan<Dual> theta, Span<Dual> yB)
     {
         for (int j = 0; j < xB.Length; j++)
         {

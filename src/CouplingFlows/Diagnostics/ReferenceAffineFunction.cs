@@ -7,14 +7,14 @@ internal sealed class ReferenceAffineFunction(double scaleBound) : IReferenceCou
 {
     public int ParametersPerFeature => 2;
 
-    public double Forward(ReadOnlySpan<double> xB, ReadOnlySpan<double> theta, Span<double> yB)
+    public Dual Forward(ReadOnlySpan<Dual> xB, ReadOnlySpan<Dual> theta, Span<Dual> yB)
     {
         int width = xB.Length;
-        double sum = 0;
+        Dual sum = 0;
         for (int j = 0; j < width; j++)
         {
-            double s = scaleBound * Math.Tanh(theta[j] / scaleBound);
-            yB[j] = (xB[j] * Math.Exp(s)) + theta[width + j];
+            Dual s = scaleBound * Dual.Tanh(theta[j] / scaleBound);
+            yB[j] = (xB[j] * Dual.Exp(s)) + theta[width + j];
             sum += s;
         }
 

@@ -55,25 +55,29 @@ public sealed class ReferenceCoupling : IReferenceLayer
     public int ContextFeatures { get; }
 
     /// <inheritdoc/>
-    public double Forward(ReadOnlySpan<double> x, ReadOnlySpan<double> context, Span<double> y)
+    public Dual Forward(ReadOnlySpan<Dual> x, ReadOnlySpan<double> context, Span<Dual> y)
     {
-        double[] input = new double[_conditioner.InputFeatures];
+        var input = new Dual[_conditioner.InputFeatures];
         for (int j = 0; j < _identity.Length; j++)
         {
             input[j] = x[_identity[j]];
         }
 
-        context[..ContextFeatures].CopyTo(input.AsSpan(_identity.Length));
-        double[] theta = new double[_conditioner.OutputFeatures];
+        for (int c = 0; c < ContextFeatures; c++)
+        {
+            input[_identity.Length + c] = context[c];
+        }
+
+        var theta = new Dual[_conditioner.OutputFeatures];
         _conditioner.Forward(input, theta);
-        double[] xB = new double[_transformed.Length];
+        var xB = new Dual[_transformed.Length];
         for (int j = 0; j < _transformed.Length; j++)
         {
             xB[j] = x[_transformed[j]];
         }
 
-        double[] yB = new double[_transformed.Length];
-        double logAbsDet = _function.Forward(xB, theta, yB);
+        var yB = new Dual[_transformed.Length];
+        Dual logAbsDet = _function.Forward(xB, theta, yB);
         x.CopyTo(y);
         for (int j = 0; j < _transformed.Length; j++)
         {

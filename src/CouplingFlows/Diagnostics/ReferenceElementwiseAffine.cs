@@ -19,7 +19,7 @@ internal sealed class ReferenceElementwiseAffine : IReferenceLayer
 
     public int ContextFeatures => 0;
 
-    public double Forward(ReadOnlySpan<double> x, ReadOnlySpan<double> context, Span<double> y)
+    public Dual Forward(ReadOnlySpan<Dual> x, ReadOnlySpan<double> context, Span<Dual> y)
     {
         double sum = 0;
         for (int j = 0; j < Features; j++)

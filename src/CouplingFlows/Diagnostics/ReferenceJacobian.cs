@@ -1,36 +1,33 @@
 namespace CouplingFlows.Diagnostics;
 
 /// <summary>
-/// The Jacobian of a double-precision reference layer at one row, by central differences in double.
+/// The full Jacobian of a double-precision reference layer at one row, by forward-mode
+/// differentiation: one pass on <see cref="Dual"/> numbers per input feature.
 /// </summary>
 /// <remarks>
-/// <para>J_ij ≈ (f_i(x + hⱼ eⱼ) − f_i(x − hⱼ eⱼ)) / (2hⱼ) with hⱼ = h·max(1, |xⱼ|); the divisor is the
-/// difference of the two representable inputs, so the step's own rounding does not bias J.</para>
-/// <para>Error per entry: truncation hⱼ²·|f‴|/6 plus rounding ε₆₄·|f|/hⱼ. With
-/// <see cref="DefaultRelativeStep"/> = 1e-5 and ε₆₄ ≈ 1.1e-16 both are near 1e-10 for smooth maps of
-/// unit scale, so log|det J| from an LU factorisation is good to about 1e-9 — well inside the 1e-6
-/// that an analytic log-determinant is held to.</para>
+/// <para>Pass j seeds xⱼ with derivative 1 and every other input with 0; the derivative parts of the
+/// outputs are then column j, J_ij = ∂yᵢ/∂xⱼ, exact up to double rounding. Unlike central
+/// differences there is no step: no truncation error, no cancellation, and a kink of a
+/// piecewise-smooth map (a ReLU, a spline knot) near x cannot bias the result, which matters
+/// because a trained stack's Jacobian can be ill-conditioned enough (condition numbers of 10⁴ seen
+/// on two moons) to turn 1e-9 errors of central differences in its entries into 1e-4 in
+/// log|det J|.</para>
+/// <para>The Jacobian is computed from the map alone, never from the layer's log-det formula, so
+/// log|det J| by LU (<see cref="LuDecomposition"/>) is an independent check of that formula. Cost:
+/// D forward passes (each about twice a plain double pass) and O(D³) for the LU.</para>
 /// </remarks>
 public static class ReferenceJacobian
 {
-    /// <summary>The default relative step h.</summary>
-    public const double DefaultRelativeStep = 1e-5;
-
     /// <summary>Computes J at a point.</summary>
     /// <param name="layer">f, with D features.</param>
     /// <param name="point">x, length D.</param>
     /// <param name="context">The context row, length C (empty when C = 0).</param>
-    /// <param name="relativeStep">h &gt; 0.</param>
     /// <returns>J as a D × D array, J[i, j] = ∂yᵢ/∂xⱼ.</returns>
     /// <exception cref="ArgumentException">The point does not have D values.</exception>
     public static double[,] Compute(
-        IReferenceLayer layer,
-        ReadOnlySpan<double> point,
-        ReadOnlySpan<double> context = default,
-        double relativeStep = DefaultRelativeStep)
+        IReferenceLayer layer, ReadOnlySpan<double> point, ReadOnlySpan<double> context = default)
     {
         ArgumentNullException.ThrowIfNull(layer);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(relativeStep);
         int d = layer.Features;
         if (point.Length != d)
         {
@@ -39,23 +36,16 @@ public static class ReferenceJacobian
         }
 
         var jacobian = new double[d, d];
-        double[] shifted = point.ToArray();
-        double[] plus = new double[d];
-        double[] minus = new double[d];
+        Dual[] input = Dual.Constants(point);
+        var output = new Dual[d];
         for (int j = 0; j < d; j++)
         {
-            double step = relativeStep * Math.Max(1, Math.Abs(point[j]));
-            double high = point[j] + step;
-            double low = point[j] - step;
-            shifted[j] = high;
-            layer.Forward(shifted, context, plus);
-            shifted[j] = low;
-            layer.Forward(shifted, context, minus);
-            shifted[j] = point[j];
-            double width = high - low;
+            input[j] = new Dual(point[j], 1);
+            layer.Forward(input, context, output);
+            input[j] = point[j];
             for (int i = 0; i < d; i++)
             {
-                jacobian[i, j] = (plus[i] - minus[i]) / width;
+                jacobian[i, j] = output[i].Derivative;
             }
         }
 

@@ -4,8 +4,8 @@ namespace CouplingFlows.Diagnostics;
 
 /// <summary>The double twin of <see cref="Logit"/>: p = α + (1 − 2α)v, y = ln p − ln(1 − p).</summary>
 /// <remarks>log|det J| = Σⱼ [ln(1 − 2α) − ln pⱼ − ln(1 − pⱼ)]. Unlike the float32 layer it does not
-/// reject v slightly outside [0, 1]: the formula holds for every p in (0, 1), and a central
-/// difference at v = 0 or v = 1 steps just outside.</remarks>
+/// reject v slightly outside [0, 1]: the formula holds for every p in (0, 1), and the twin is only a
+/// measuring instrument; the float32 layer guards the domain.</remarks>
 internal sealed class ReferenceLogit(Logit layer) : IReferenceLayer
 {
     private readonly double _alpha = layer.Alpha;
@@ -14,16 +14,16 @@ internal sealed class ReferenceLogit(Logit layer) : IReferenceLayer
 
     public int ContextFeatures => 0;
 
-    public double Forward(ReadOnlySpan<double> x, ReadOnlySpan<double> context, Span<double> y)
+    public Dual Forward(ReadOnlySpan<Dual> x, ReadOnlySpan<double> context, Span<Dual> y)
     {
         double width = 1 - (2 * _alpha);
         double logWidth = Math.Log(width);
-        double sum = 0;
+        Dual sum = 0;
         for (int j = 0; j < Features; j++)
         {
-            double p = _alpha + (width * x[j]);
-            double logP = Math.Log(p);
-            double logQ = Math.Log(1 - p);
+            Dual p = _alpha + (width * x[j]);
+            Dual logP = Dual.Log(p);
+            Dual logQ = Dual.Log(1 - p);
             y[j] = logP - logQ;
             sum += logWidth - logP - logQ;
         }

@@ -31,9 +31,9 @@ public sealed class ReferenceMlp : IReferenceConditioner
     public int OutputFeatures { get; }
 
     /// <inheritdoc/>
-    public void Forward(ReadOnlySpan<double> input, Span<double> output)
+    public void Forward(ReadOnlySpan<Dual> input, Span<Dual> output)
     {
-        double[] current = input.ToArray();
+        Dual[] current = input.ToArray();
         for (int l = 0; l < _layers.Length; l++)
         {
             current = _layers[l].Apply(current);
@@ -46,18 +46,18 @@ public sealed class ReferenceMlp : IReferenceConditioner
         current.CopyTo(output);
     }
 
-    /// <summary>Applies a hidden non-linearity in place, in double.</summary>
-    internal static void Activate(Activation activation, Span<double> values)
+    /// <summary>Applies a hidden non-linearity in place, on dual numbers.</summary>
+    internal static void Activate(Activation activation, Span<Dual> values)
     {
         for (int i = 0; i < values.Length; i++)
         {
-            double h = values[i];
+            Dual h = values[i];
             values[i] = activation switch
             {
                 Activation.Identity => h,
-                Activation.Tanh => Math.Tanh(h),
-                Activation.Relu => Math.Max(h, 0),
-                Activation.Elu => h > 0 ? h : Math.Exp(h) - 1,
+                Activation.Tanh => Dual.Tanh(h),
+                Activation.Relu => Dual.Relu(h),
+                Activation.Elu => h.Value > 0 ? h : Dual.Exp(h) - 1,
                 _ => throw new NotSupportedException($"The activation {activation} has no double-precision reference."),
             };
         }

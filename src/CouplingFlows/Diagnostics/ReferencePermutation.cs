@@ -11,7 +11,7 @@ internal sealed class ReferencePermutation(Permutation layer) : IReferenceLayer
 
     public int ContextFeatures => 0;
 
-    public double Forward(ReadOnlySpan<double> x, ReadOnlySpan<double> context, Span<double> y)
+    public Dual Forward(ReadOnlySpan<Dual> x, ReadOnlySpan<double> context, Span<Dual> y)
     {
         for (int j = 0; j < _order.Length; j++)
         {

@@ -29,17 +29,20 @@ internal sealed class ReferenceResidualMlp : IReferenceConditioner
 
     public int OutputFeatures { get; }
 
-    public void Forward(ReadOnlySpan<double> input, Span<double> output)
+    public void Forward(ReadOnlySpan<Dual> input, Span<Dual> output)
     {
-        double[] stream = _layers[0].Apply(input);
+        Dual[] stream = _layers[0].Apply(input);
         for (int b = 1; b + 1 < _layers.Length; b += 2)
         {
-            double[] branch = (double[])stream.Clone();
+            Dual[] branch = (Dual[])stream.Clone();
             ReferenceMlp.Activate(_activation, branch);
-            double[] hidden = _layers[b].Apply(branch);
+            Dual[] hidden = _layers[b].Apply(branch);
             ReferenceMlp.Activate(_activation, hidden);
-            double[] update = _layers[b + 1].Apply(hidden);
-            TensorPrimitives.Add(stream, update, stream);
+            Dual[] update = _layers[b + 1].Apply(hidden);
+            for (int i = 0; i < stream.Length; i++)
+            {
+                stream[i] += update[i];
+            }
         }
 
         _layers[^1].Apply(stream).CopyTo(output);

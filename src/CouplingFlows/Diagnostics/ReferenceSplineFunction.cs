@@ -21,91 +21,88 @@ internal sealed class ReferenceSplineFunction(SplineOptions options) : IReferenc
 {
     public int ParametersPerFeature => options.ParametersPerFeature;
 
-    public double Forward(ReadOnlySpan<double> xB, ReadOnlySpan<double> theta, Span<double> yB)
+    public Dual Forward(ReadOnlySpan<Dual> xB, ReadOnlySpan<Dual> theta, Span<Dual> yB)
     {
         int bins = options.BinCount;
         int stride = ParametersPerFeature;
-        double[] knotX = new double[bins + 1];
-        double[] knotY = new double[bins + 1];
-        double[] slopes = new double[bins + 1];
-        double sum = 0;
+        var knotX = new Dual[bins + 1];
+        var knotY = new Dual[bins + 1];
+        var slopes = new Dual[bins + 1];
+        Dual sum = 0;
         for (int j = 0; j < xB.Length; j++)
         {
-            ReadOnlySpan<double> raw = theta.Slice(j * stride, stride);
+            ReadOnlySpan<Dual> raw = theta.Slice(j * stride, stride);
             Positions(raw[..bins], options.MinBinWidth, knotX);
             Positions(raw.Slice(bins, bins), options.MinBinHeight, knotY);
             Slopes(raw[(2 * bins)..], slopes);
-            (yB[j], double logSlope) = Evaluate(xB[j], knotX, knotY, slopes);
+            (yB[j], Dual logSlope) = Evaluate(xB[j], knotX, knotY, slopes);
             sum += logSlope;
         }
 
         return sum;
     }
 
-    private void Positions(ReadOnlySpan<double> raw, double minimum, double[] knots)
+    private void Positions(ReadOnlySpan<Dual> raw, double minimum, Dual[] knots)
     {
         int bins = raw.Length;
         double bound = options.TailBound;
         double largest = double.NegativeInfinity;
-        foreach (double value in raw)
+        foreach (Dual value in raw)
         {
-            largest = Math.Max(largest, value);
+            largest = Math.Max(largest, value.Value);
         }
 
-        double total = 0;
-        foreach (double value in raw)
+        Dual total = 0;
+        foreach (Dual value in raw)
         {
-            total += Math.Exp(value - largest);
+            total += Dual.Exp(value - largest);
         }
 
         knots[0] = -bound;
-        double cumulative = 0;
+        Dual cumulative = 0;
         for (int i = 1; i < bins; i++)
         {
-            double share = minimum + ((1 - (bins * minimum)) * Math.Exp(raw[i - 1] - largest) / total);
-            cumulative += share;
+            cumulative += minimum + ((1 - (bins * minimum)) * Dual.Exp(raw[i - 1] - largest) / total);
             knots[i] = -bound + (2 * bound * cumulative);
         }
 
         knots[bins] = bound;
     }
 
-    private void Slopes(ReadOnlySpan<double> raw, double[] slopes)
+    private void Slopes(ReadOnlySpan<Dual> raw, Dual[] slopes)
     {
         double least = options.MinDerivative;
         slopes[0] = 1;
         slopes[^1] = 1;
         for (int i = 0; i < raw.Length; i++)
         {
-            double r = raw[i];
-            double softplus = r > 0 ? r + Math.Log(1 + Math.Exp(-r)) : Math.Log(1 + Math.Exp(r));
-            slopes[i + 1] = least + ((1 - least) * softplus / Math.Log(2));
+            slopes[i + 1] = least + ((1 - least) * Dual.Softplus(raw[i]) / Math.Log(2));
         }
     }
 
-    private static (double Output, double LogSlope) Evaluate(double x, double[] knotX, double[] knotY, double[] d)
+    private static (Dual Output, Dual LogSlope) Evaluate(Dual x, Dual[] knotX, Dual[] knotY, Dual[] d)
     {
         int last = knotX.Length - 1;
-        if (x < knotX[0] || x > knotX[last])
+        if (x.Value < knotX[0].Value || x.Value > knotX[last].Value)
         {
             return (x, 0);
         }
 
         int k = 0;
-        while (k < last - 1 && x >= knotX[k + 1])
+        while (k < last - 1 && x.Value >= knotX[k + 1].Value)
         {
             k++;
         }
 
-        double width = knotX[k + 1] - knotX[k];
-        double height = knotY[k + 1] - knotY[k];
-        double s = height / width;
-        double xi = (x - knotX[k]) / width;
-        double tau = xi * (1 - xi);
-        double denominator = s + ((d[k] + d[k + 1] - (2 * s)) * tau);
-        double y = knotY[k] + (height * ((s * xi * xi) + (d[k] * tau)) / denominator);
-        double numerator = (d[k + 1] * xi * xi) + (2 * s * tau) + (d[k] * (1 - xi) * (1 - xi));
+        Dual width = knotX[k + 1] - knotX[k];
+        Dual height = knotY[k + 1] - knotY[k];
+        Dual s = height / width;
+        Dual xi = (x - knotX[k]) / width;
+        Dual tau = xi * (1 - xi);
+        Dual denominator = s + ((d[k] + d[k + 1] - (2 * s)) * tau);
+        Dual y = knotY[k] + (height * ((s * xi * xi) + (d[k] * tau)) / denominator);
+        Dual numerator = (d[k + 1] * xi * xi) + (2 * s * tau) + (d[k] * (1 - xi) * (1 - xi));
 
-        return (y, Math.Log(s * s * numerator / (denominator * denominator)));
+        return (y, Dual.Log(s * s * numerator / (denominator * denominator)));
     }
 }

@@ -8,11 +8,11 @@ internal sealed class ReferenceStack(IReadOnlyList<IReferenceLayer> layers) : IR
 
     public int ContextFeatures => layers.Max(layer => layer.ContextFeatures);
 
-    public double Forward(ReadOnlySpan<double> x, ReadOnlySpan<double> context, Span<double> y)
+    public Dual Forward(ReadOnlySpan<Dual> x, ReadOnlySpan<double> context, Span<Dual> y)
     {
-        double[] current = x.ToArray();
-        double[] next = new double[current.Length];
-        double sum = 0;
+        Dual[] current = x.ToArray();
+        var next = new Dual[current.Length];
+        Dual sum = 0;
         foreach (IReferenceLayer layer in layers)
         {
             sum += layer.Forward(current, context[..layer.ContextFeatures], next);

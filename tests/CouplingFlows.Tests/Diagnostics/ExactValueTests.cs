@@ -2,6 +2,7 @@ using CouplingFlows.Flows;
 using CouplingFlows.Nn;
 using CouplingFlows.Numerics;
 using CouplingFlows.Transforms;
+using CouplingFlows.Transforms.Splines;
 
 namespace CouplingFlows.Tests.Diagnostics;
 
@@ -76,6 +77,26 @@ public sealed class ExactValueTests
 
         TransformResult forward = flow.Transform.Forward(x);
         TransformResult inverse = flow.Transform.Inverse(x);
+
+        Assert.Equal(x.Data, forward.Output.Data);
+        Assert.Equal(x.Data, inverse.Output.Data);
+        Assert.All(forward.LogAbsDet, v => Assert.Equal(0f, v));
+        Assert.All(inverse.LogAbsDet, v => Assert.Equal(0f, v));
+    }
+
+    [Fact]
+    public void SplineCoupling_WithZeroLastLayer_IsExactlyTheIdentityWithLogAbsDetZero()
+    {
+        var mask = CouplingMask.Alternating(6, keepEven: true);
+        var options = new SplineOptions(binCount: 6);
+        var conditioner = new Mlp("c", 3, 3 * options.ParametersPerFeature,
+            new MlpOptions(16, 2, Activation.Tanh, ZeroLastLayer: true), new RandomSource(36));
+        var coupling = new RationalQuadraticSplineCoupling(mask, conditioner, options);
+        var x = new Tensor(100, 6);
+        new RandomSource(37).FillGaussian(x.Data, 2f);
+
+        TransformResult forward = coupling.Forward(x);
+        TransformResult inverse = coupling.Inverse(x);
 
         Assert.Equal(x.Data, forward.Output.Data);
         Assert.Equal(x.Data, inverse.Output.Data);

@@ -8,19 +8,28 @@ namespace CouplingFlows.Tests.Diagnostics;
 
 public sealed class JacobianAuditTests
 {
+    /// <summary>Untrained table transforms of D ≤ 5 stay near float32 rounding: well inside 1e-4, a tenth
+    /// of the default tolerance.</summary>
+    private const double TableTolerance = 1e-4;
+
+    /// <summary>The double twin against its exact forward-mode Jacobian: double rounding only.</summary>
+    private const double DoubleTolerance = 1e-9;
+
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Run_EveryTransformOfTheTable_PassesTheDefaultTolerance(string name)
+    public void Run_EveryTransformOfTheTable_PassesATenthOfTheDefaultTolerance(string name)
     {
         TransformCase entry = TransformCases.Get(name);
         var random = new RandomSource(21);
         ITransform transform = entry.Build(random);
         Tensor x = entry.Input(random, 5, transform.Features);
+        var options = new JacobianAuditOptions { Tolerance = TableTolerance };
 
-        JacobianAuditReport report = JacobianAudit.Run(transform, x, entry.Context(random, 5));
+        JacobianAuditReport report = JacobianAudit.Run(transform, x, entry.Context(random, 5), options);
 
         Assert.True(report.Passed, $"{name}: worst {report.Worst.Name} at {report.Worst.WorstScaledError:G3}.");
-        Assert.True(report.Stack.ReferenceLogAbsDet.MaxError <= 1e-6, $"{name}: {report.Stack.ReferenceLogAbsDet}.");
+        Assert.True(
+            report.Stack.ReferenceLogAbsDet.MaxError <= DoubleTolerance, $"{name}: {report.Stack.ReferenceLogAbsDet}.");
     }
 
     [Fact]

@@ -10,7 +10,7 @@ namespace CouplingFlows.Tests.Diagnostics;
 public sealed class ReferenceLayerTests
 {
     /// <summary>The right value: analytic and brute-force log-dets agree to 1e-6 in double.
-    /// Central differences with h = 1e-5 in double are good to about 1e-9 here.</summary>
+    /// The forward-mode Jacobian is exact up to double rounding, so the two agree to about 1e-12.</summary>
     private const double DoubleTolerance = 1e-6;
 
     /// <summary>float32 outputs against the double twin: a few ulps through a small conditioner,
@@ -20,6 +20,11 @@ public sealed class ReferenceLayerTests
     /// <summary>float32 log-dets are float sums of D ≤ 5 terms of unit scale (plus the float32
     /// conditioner's rounding): well under 1e-5 scaled.</summary>
     private const double FloatLogAbsDetTolerance = 1e-5;
+
+    /// <summary>Forward-mode entries against double central differences with h = 1e-6: the differences
+    /// carry h²|f‴| + ε/h, about 1e-10 for these smooth maps, so 1e-6 leaves room and still catches a
+    /// wrong derivative rule.</summary>
+    private const double DerivativeTolerance = 1e-6;
 
     private const int Rows = 4;
 
@@ -48,6 +53,37 @@ public sealed class ReferenceLayerTests
             Assert.True(
                 Math.Abs(analytic - bruteForce) <= DoubleTolerance,
                 $"{name}, row {i}: analytic {analytic:R} vs brute force {bruteForce:R}.");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void ForwardModeJacobian_EqualsDoubleCentralDifferences(string name)
+    {
+        TransformCase entry = TransformCases.Get(name);
+        var random = new RandomSource(13);
+        ITransform transform = entry.Build(random);
+        Tensor x = entry.Input(random, Rows, transform.Features);
+        Tensor? context = entry.Context(random, Rows);
+        IReferenceLayer reference = ReferenceBuilder.Create(transform);
+        int d = transform.Features;
+
+        for (int i = 0; i < Rows; i++)
+        {
+            double[] point = [.. x.Row(i).ToArray().Select(v => (double)v)];
+            double[] contextRow = context is null ? [] : [.. context.Row(i).ToArray().Select(v => (double)v)];
+            double[,] exact = ReferenceJacobian.Compute(reference, point, contextRow);
+            double[,] differences = CentralDifferences(reference, point, contextRow, 1e-6);
+            for (int r = 0; r < d; r++)
+            {
+                for (int c = 0; c < d; c++)
+                {
+                    double error = Math.Abs(exact[r, c] - differences[r, c]);
+                    Assert.True(
+                        error <= DerivativeTolerance * Math.Max(1, Math.Abs(exact[r, c])),
+                        $"{name}, row {i}: J[{r},{c}] forward mode {exact[r, c]:R} vs {differences[r, c]:R}.");
+                }
+            }
         }
     }
 
@@ -119,5 +155,27 @@ public sealed class ReferenceLayerTests
 
         Assert.Equal("point", error.ParamName);
         Assert.Contains("2 values", error.Message, StringComparison.Ordinal);
+    }
+
+    private static double[,] CentralDifferences(IReferenceLayer layer, double[] point, double[] context, double step)
+    {
+        int d = point.Length;
+        var jacobian = new double[d, d];
+        double[] plus = new double[d];
+        double[] minus = new double[d];
+        for (int j = 0; j < d; j++)
+        {
+            double[] shifted = (double[])point.Clone();
+            shifted[j] = point[j] + step;
+            layer.Forward(shifted, context, plus);
+            shifted[j] = point[j] - step;
+            layer.Forward(shifted, context, minus);
+            for (int i = 0; i < d; i++)
+            {
+                jacobian[i, j] = (plus[i] - minus[i]) / (2 * step);
+            }
+        }
+
+        return jacobian;
     }
 }
