@@ -14,8 +14,7 @@ internal static class TrainCommand
         var data = new Option<string>("--data")
         {
             Description = "A bundled data set (digits, moons, circles, eight-gaussians, checkerboard, pinwheel, "
-                + "spirals) or a .csv, .csv.gz, .npy or IDX file.",
-            Required = true,
+                + "spirals) or a .csv, .csv.gz, .npy or IDX file. Required unless --resume is given.",
         };
         var model = Choice("--model", "The flow: realnvp (affine couplings), nice (additive) or nsf (splines).",
             "realnvp", "realnvp", "nice", "nsf");
@@ -60,23 +59,51 @@ internal static class TrainCommand
         var preprocess = Choice("--preprocess",
             "Data preprocessing: auto (logit for digits and images, standardise CSV and .npy, none for toy sets).",
             "auto", "auto", "none", "standardize", "logit");
+        var conditioner = Choice("--conditioner",
+            "Conditioner network: mlp, or resnet (residual MLP blocks of --hidden width, --depth blocks).",
+            "mlp", "mlp", "resnet");
         var memorySaving = new Option<bool>("--memory-saving")
         {
             Description = "Rebuild each layer's input through its exact inverse during backward instead of caching "
                 + "activations: memory stays flat with depth, each step costs about one more pass.",
         };
         var progress = Choice("--progress", "Progress display on stderr.", "auto", "auto", "bar", "lines", "none");
+        var checkpointEvery = new Option<int?>("--checkpoint-every")
+        {
+            Description = "Write RUNDIR/checkpoint.cflowck every N steps (default 500; 0: only when the run stops). "
+                + "A checkpoint is also written on Ctrl-C and when the loss diverges.",
+        };
+        var resume = new Option<string?>("--resume")
+        {
+            Description = "Continue the interrupted run in this run folder to its planned number of steps, with "
+                + "the settings stored in its checkpoint; only --progress and --checkpoint-every may be given too.",
+        };
         var command = new Command("train", "Fit a flow by maximum likelihood and write a run folder: model.cflow, "
             + "metrics.json, loss.png and samples.png. Prints the metrics as JSON on stdout.")
         {
             data, model, layers, hidden, depth, activation, batch, lr, steps, seed, output, force, validation,
-            patience, clip, zeroInit, bins, tailBound, preprocess, memorySaving, progress,
+            patience, clip, zeroInit, bins, tailBound, preprocess, conditioner, memorySaving, progress,
+            checkpointEvery, resume,
         };
+        Option[] runDefining =
+        [
+            data, model, layers, hidden, depth, activation, batch, lr, steps, seed, output, force, validation,
+            patience, clip, zeroInit, bins, tailBound, preprocess, conditioner, memorySaving,
+        ];
         command.SetAction(parse =>
         {
+            ProgressMode progressMode = ProgressDisplay.Parse(parse.GetValue(progress)!);
+            int? every = parse.GetValue(checkpointEvery) is int n ? NonNegative(n, "--checkpoint-every") : null;
+            if (parse.GetValue(resume) is string folder)
+            {
+                RefuseWithResume(parse, runDefining);
+                return TrainJob.Resume(folder, every, progressMode, context);
+            }
+
             var settings = new TrainSettings
             {
-                Data = parse.GetRequiredValue(data),
+                Data = parse.GetValue(data) ?? throw new UsageException(
+                    "--data is required: a bundled data set name or a data file (or --resume DIR to continue a run)."),
                 Model = ParseModel(parse.GetValue(model)!),
                 Layers = Positive(parse.GetValue(layers), "--layers"),
                 Hidden = Positive(parse.GetValue(hidden), "--hidden"),
@@ -95,12 +122,28 @@ internal static class TrainCommand
                 Bins = Positive(parse.GetValue(bins), "--bins"),
                 TailBound = PositiveFloat(parse.GetValue(tailBound), "--tail-bound"),
                 Preprocess = parse.GetValue(preprocess)!,
+                CheckpointEvery = every ?? 500,
                 MemorySaving = parse.GetValue(memorySaving),
+                ResidualConditioner = parse.GetValue(conditioner) == "resnet",
             };
-            return TrainJob.Run(settings, ProgressDisplay.Parse(parse.GetValue(progress)!), context);
+            return TrainJob.Run(settings, progressMode, context);
         });
 
         return command;
+    }
+
+    /// <summary>A resumed run keeps every setting of its checkpoint, so options that would change it are
+    /// refused.</summary>
+    private static void RefuseWithResume(ParseResult parse, Option[] runDefining)
+    {
+        string[] given = [.. runDefining.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name)];
+        if (given.Length > 0)
+        {
+            throw new UsageException(
+                $"--resume continues a run with the settings stored in its checkpoint, so {string.Join(", ", given)} "
+                + "cannot be given with it; only --progress and --checkpoint-every can. Start a new run (--out) "
+                + "to change settings.");
+        }
     }
 
     internal static Option<int> Int(string name, string description, int defaultValue) =>
