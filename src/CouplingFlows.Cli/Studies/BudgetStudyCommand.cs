@@ -26,7 +26,8 @@ internal static class BudgetStudyCommand
         };
         var layers = StudyCommand.List("--layers", "Numbers of couplings (the grid's rows).", "2,4,8");
         var depths = StudyCommand.List("--depths", "Hidden layers per conditioner (the grid's columns).", "1,2,3");
-        var model = TrainCommand.Choice("--model", "The flow: realnvp or nice.", "realnvp", "realnvp", "nice");
+        var model = TrainCommand.Choice(
+            "--model", "The flow: realnvp, nice or nsf (splines).", "realnvp", "realnvp", "nice", "nsf");
         var steps = TrainCommand.Int("--steps", "Optimiser steps for every cell.", 400);
         var batch = TrainCommand.Int("--batch", "Rows per mini-batch.", 256);
         var lr = new Option<float>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3f };
@@ -61,7 +62,12 @@ internal static class BudgetStudyCommand
             }
 
             StudyData study = StudyData.Load(parse.GetValue(data)!, seedValue);
-            FlowKind kind = parse.GetValue(model) == "nice" ? FlowKind.Nice : FlowKind.RealNvp;
+            FlowKind kind = parse.GetValue(model) switch
+            {
+                "nice" => FlowKind.Nice,
+                "nsf" => FlowKind.Nsf,
+                _ => FlowKind.RealNvp,
+            };
             var options = new BudgetStudyOptions
             {
                 Budget = parameters,

@@ -9,6 +9,19 @@ public sealed class CheckCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
+    [Theory]
+    [InlineData("nsf")]
+    [InlineData("nice")]
+    public void Check_EveryModelKind_Passes(string model)
+    {
+        string run = Train("moons", model);
+
+        (int code, string table, string error) = CliRunner.Run("check", "--model", run, "--rows", "4");
+
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Contains("stack", table, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Check_FreshlyTrainedModel_PassesAndWritesItsTable()
     {
