@@ -68,7 +68,7 @@ internal static class EvaluateCommand
         return command;
     }
 
-    private static Tensor ReadRows(string path)
+    internal static Tensor ReadRows(string path)
     {
         if (!File.Exists(path))
         {

@@ -206,7 +206,7 @@ internal static class TrainJob
         };
     }
 
-    private static void FitStandardization(Flow flow, Tensor train, DataSet data, long seed)
+    internal static void FitStandardization(Flow flow, Tensor train, DataSet data, long seed)
     {
         Tensor rows = data.Levels is null ? train : Evaluation.Dequantize(train, new RandomSource(seed + 404));
         try
