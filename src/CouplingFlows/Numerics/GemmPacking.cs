@@ -16,7 +16,8 @@ namespace CouplingFlows.Numerics;
 /// read along its contiguous rows and transposed 8 × 8 values at a time in registers, so no separate transpose
 /// of the whole matrix is needed.</para>
 /// <para>The last rows of A, fewer than a tile, are copied into a tile padded with zero rows so that the kernel
-/// never reads past the end of A.</para>
+/// never reads past the end of A; a wide A stored transposed is copied into tiles whole (see
+/// <see cref="GemmBlocked"/>).</para>
 /// </remarks>
 internal static unsafe class GemmPacking
 {
@@ -44,19 +45,36 @@ internal static unsafe class GemmPacking
         }
     }
 
-    /// <summary>Copies rows [row, row + rows) of op(A), depth [depth, depth + kc), into a zero-padded tile.</summary>
+    /// <summary>
+    /// Copies rows [row, row + rows) of op(A), depth [depth, depth + kc), into tiles of r rows (the last padded
+    /// with zero rows): tile t holds kc steps of r contiguous values.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void PackEdgeA(in GemmOperands operands, int row, int rows, int depth, int kc, float* destination)
+    internal static void PackA(in GemmOperands operands, int row, int rows, int depth, int kc, float* destination)
     {
         int tileRows = GemmTiles.Rows;
-        Debug.Assert(rows > 0 && rows < tileRows);
-        float* source = operands.AddressA(row, depth, out nint rowStride, out nint depthStride);
-        for (int p = 0; p < kc; p++)
+        for (int tile = 0; tile < rows; tile += tileRows)
         {
-            float* target = destination + ((nint)p * tileRows);
-            for (int r = 0; r < tileRows; r++)
+            int valid = Math.Min(tileRows, rows - tile);
+            float* source = operands.AddressA(row + tile, depth, out nint rowStride, out nint depthStride);
+            float* target = destination + ((nint)tile * kc);
+            if (valid == 8 && tileRows == 8 && rowStride == 1)
             {
-                target[r] = r < rows ? source[(r * rowStride) + (p * depthStride)] : 0f;
+                // Stored (k, m): each depth step is 8 contiguous values.
+                for (int p = 0; p < kc; p++)
+                {
+                    Vector256.Store(Vector256.Load(source + (p * depthStride)), target + (p * 8));
+                }
+
+                continue;
+            }
+
+            for (int p = 0; p < kc; p++)
+            {
+                for (int r = 0; r < tileRows; r++)
+                {
+                    target[(p * tileRows) + r] = r < valid ? source[(r * rowStride) + (p * depthStride)] : 0f;
+                }
             }
         }
     }

@@ -35,6 +35,7 @@ public sealed class GemmTests
         (64, 256, 256),
         (256, 784, 256),
         (40, 1100, 600),
+        (601, 45, 270),
     ];
 
     public static TheoryData<MatrixLayout, MatrixLayout, int, int, int, bool> Cases()
