@@ -15,7 +15,7 @@ namespace CouplingFlows.Numerics;
 /// </para>
 /// <para>Implementation: op(B) is packed into panels as wide as a register tile (32 columns with Vector512,
 /// two vectors otherwise), a transposed B being transposed inside the packing; A is read in place in either
-/// layout. Register tiles of 8 × 32 (Vector512) or 6 × two vectors (Vector256 or Vector128) of C are summed in
+/// layout, except that A stored transposed with m &gt; 512 is copied into tiles. Register tiles of 8 × 32 (Vector512) or 6 × two vectors (Vector256 or Vector128) of C are summed in
 /// registers; the inner dimension is split into blocks of at most 256 and the rows and columns into blocks that
 /// keep the packed operands in cache. Products with k ≤ 4, at most 4 rows, or at most 8 columns and A stored
 /// transposed take simpler paths with the same summation order. Packing buffers are per-thread and reused, so a
@@ -166,27 +166,6 @@ public static class Gemm
             throw new ArgumentException(
                 $"{name} holds {length} values but a ({stored.Rows} x {stored.Columns}) operand needs {needed}.",
                 name);
-        }
-    }
-
-    /// <summary>Writes the transpose of a row-major (rows, columns) matrix into destination.</summary>
-    internal static void Transpose(ReadOnlySpan<float> source, int rows, int columns, Span<float> destination)
-    {
-        const int Tile = 16;
-        for (int i0 = 0; i0 < rows; i0 += Tile)
-        {
-            int i1 = Math.Min(i0 + Tile, rows);
-            for (int j0 = 0; j0 < columns; j0 += Tile)
-            {
-                int j1 = Math.Min(j0 + Tile, columns);
-                for (int i = i0; i < i1; i++)
-                {
-                    for (int j = j0; j < j1; j++)
-                    {
-                        destination[(j * rows) + i] = source[(i * columns) + j];
-                    }
-                }
-            }
         }
     }
 }
