@@ -15,11 +15,12 @@ namespace CouplingFlows.Numerics;
 /// </para>
 /// <para>Implementation: op(B) is packed into panels as wide as a register tile (32 columns with Vector512,
 /// two vectors otherwise), a transposed B being transposed inside the packing; A is read in place in either
-/// layout, except that A stored transposed with m &gt; 512 is copied into tiles. Register tiles of 8 × 32 (Vector512) or 6 × two vectors (Vector256 or Vector128) of C are summed in
-/// registers; the inner dimension is split into blocks of at most 256 and the rows and columns into blocks that
-/// keep the packed operands in cache. Products with k ≤ 4, at most 4 rows, or at most 8 columns and A stored
-/// transposed take simpler paths with the same summation order. Packing buffers are per-thread and reused, so a
-/// call allocates nothing once a thread has run a product of the same size.</para>
+/// layout, except that A stored transposed with m &gt; 512 is copied into tiles. Register tiles of 8 × 32
+/// (Vector512) or 6 × two vectors (Vector256 or Vector128) of C are summed in registers; the inner dimension
+/// is split into blocks of at most 256 and the rows and columns into blocks that keep the packed operands in
+/// cache. Products with k ≤ 4, at most 4 rows, or at most 8 columns and A stored transposed take simpler
+/// paths with the same summation order. Packing buffers are per-thread and reused, so a call allocates nothing
+/// once a thread has run a product of the same size.</para>
 /// <para>Thread safety: any number of threads may multiply at once (on distinct C buffers); each has its own
 /// packing buffers.</para>
 /// </remarks>
