@@ -9,6 +9,9 @@ namespace CouplingFlows.Flows;
 /// Builds flows from a <see cref="FlowSpec"/>: preprocessing, then couplings whose masks alternate
 /// between the even and the odd features, then (NICE) a learned diagonal scaling.
 /// </summary>
+/// <remarks><see cref="FlowKind.RealNvpImage"/> follows the preprocessing with RealNVP's multi-scale
+/// architecture instead (<see cref="MultiScaleTransform"/>: checkerboard and channel-wise couplings,
+/// squeezes, factored-out channels).</remarks>
 public static class FlowBuilder
 {
     /// <summary>Builds a freshly initialised flow.</summary>
@@ -23,6 +26,12 @@ public static class FlowBuilder
         spec.Validate();
         var layers = new List<ITransform>();
         AddPreprocessing(spec, layers);
+        if (spec.Kind == FlowKind.RealNvpImage)
+        {
+            layers.Add(ImageFlowBuilder.Build(spec, random));
+            return new Flow(new CompositeTransform(layers), new StandardNormal(spec.Features), spec);
+        }
+
         for (int l = 0; l < spec.Layers; l++)
         {
             CouplingMask mask = CouplingMask.Alternating(spec.Features, keepEven: l % 2 == 0);
