@@ -13,12 +13,14 @@ internal static class TrainCommand
     {
         var data = new Option<string>("--data")
         {
-            Description = "A bundled data set (digits, moons, circles, eight-gaussians, checkerboard, pinwheel, "
-                + "spirals) or a .csv, .csv.gz, .npy or IDX file.",
+            Description = "A bundled data set (digits, digits-images, moons, circles, eight-gaussians, checkerboard, "
+                + "pinwheel, spirals) or a .csv, .csv.gz, .npy or IDX file (FILE-idx3-ubyte[.gz]).",
             Required = true,
         };
-        var model = Choice("--model", "The flow: realnvp (affine couplings), nice (additive) or nsf (splines).",
-            "realnvp", "realnvp", "nice", "nsf");
+        var model = Choice("--model",
+            "The flow: realnvp (affine couplings), nice (additive), nsf (splines) or realnvp-image (multi-scale "
+            + "convolutional RealNVP for image data).",
+            "realnvp", "realnvp", "nice", "nsf", "realnvp-image");
         var layers = Int("--layers", "Number of coupling layers.", 8);
         var hidden = Int("--hidden", "Width of each conditioner's hidden layers.", 256);
         var depth = Int("--depth", "Hidden layers per conditioner.", 2);
@@ -56,12 +58,19 @@ internal static class TrainCommand
         var preprocess = Choice("--preprocess",
             "Data preprocessing: auto (logit for digits and images, standardise CSV and .npy, none for toy sets).",
             "auto", "auto", "none", "standardize", "logit");
+        var scales = new Option<int?>("--scales")
+        {
+            Description = "Scales of realnvp-image (default: squeeze while both sides stay even and at least 4; "
+                + "2 for 8x8, 3 for 28x28).",
+        };
+        var channels = Int("--channels", "Width of realnvp-image's convolutional conditioners.", 32);
+        var blocks = Int("--blocks", "Residual blocks in each realnvp-image conditioner.", 2);
         var progress = Choice("--progress", "Progress display on stderr.", "auto", "auto", "bar", "lines", "none");
         var command = new Command("train", "Fit a flow by maximum likelihood and write a run folder: model.cflow, "
             + "metrics.json, loss.png and samples.png. Prints the metrics as JSON on stdout.")
         {
             data, model, layers, hidden, depth, activation, batch, lr, steps, seed, output, force, validation,
-            patience, clip, zeroInit, bins, tailBound, preprocess, progress,
+            patience, clip, zeroInit, bins, tailBound, preprocess, scales, channels, blocks, progress,
         };
         command.SetAction(parse =>
         {
@@ -86,6 +95,9 @@ internal static class TrainCommand
                 Bins = Positive(parse.GetValue(bins), "--bins"),
                 TailBound = PositiveFloat(parse.GetValue(tailBound), "--tail-bound"),
                 Preprocess = parse.GetValue(preprocess)!,
+                Scales = parse.GetValue(scales) is int s ? Positive(s, "--scales") : null,
+                ConvChannels = Positive(parse.GetValue(channels), "--channels"),
+                ResidualBlocks = NonNegative(parse.GetValue(blocks), "--blocks"),
             };
             return TrainJob.Run(settings, ProgressDisplay.Parse(parse.GetValue(progress)!), context);
         });
@@ -124,6 +136,15 @@ internal static class TrainCommand
         "realnvp" => FlowKind.RealNvp,
         "nice" => FlowKind.Nice,
         "nsf" => FlowKind.Nsf,
-        _ => throw new UsageException($"--model '{value}' is not accepted; use realnvp, nice or nsf."),
+        "realnvp-image" => FlowKind.RealNvpImage,
+        _ => throw new UsageException(
+            $"--model '{value}' is not accepted; use realnvp, nice, nsf or realnvp-image."),
+    };
+
+    /// <summary>The --model name of a flow kind.</summary>
+    internal static string ModelName(FlowKind kind) => kind switch
+    {
+        FlowKind.RealNvpImage => "realnvp-image",
+        _ => kind.ToString().ToLowerInvariant(),
     };
 }

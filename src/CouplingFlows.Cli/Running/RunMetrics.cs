@@ -59,5 +59,11 @@ internal sealed record RunMetrics
 
     public required string StopReason { get; init; }
 
+    public int? Scales { get; init; }
+
+    public int? ConvChannels { get; init; }
+
+    public int? ResidualBlocks { get; init; }
+
     public string ToJson() => JsonSerializer.Serialize(this, Options);
 }

@@ -15,10 +15,10 @@ internal static class TrainJob
     public static int Run(TrainSettings settings, ProgressMode progressMode, CliContext context)
     {
         DataSet data = DataSources.Load(settings.Data, settings.Seed);
-        string modelName = settings.Model.ToString().ToLowerInvariant();
+        string modelName = Commands.TrainCommand.ModelName(settings.Model);
+        FlowSpec spec = BuildSpec(settings, data);
         RunFolder folder = RunFolder.Create(settings.Out, $"{data.Name}-{modelName}", settings.Force);
         (Tensor train, Tensor? validation) = SplitValidation(data.Train, settings);
-        FlowSpec spec = BuildSpec(settings, data);
         Flow flow = FlowBuilder.Build(spec, new RandomSource(settings.Seed));
         FitStandardization(flow, train, data);
         context.Error.WriteLine(
@@ -91,7 +91,14 @@ internal static class TrainJob
             _ => throw new UsageException(
                 $"--preprocess '{settings.Preprocess}' is not accepted; use auto, none, standardize or logit."),
         };
-        return new FlowSpec
+        if (settings.Model == FlowKind.RealNvpImage && data.ImageShape is null)
+        {
+            throw new UsageException(
+                $"--model realnvp-image needs image data (digits-images or an IDX image file); {data.Name} has "
+                + "no image shape.");
+        }
+
+        var spec = new FlowSpec
         {
             Kind = settings.Model,
             Features = data.Features,
@@ -106,7 +113,20 @@ internal static class TrainJob
             Preprocessing = preprocessing,
             Levels = data.Levels ?? 256,
             ImageShape = data.ImageShape,
+            Scales = settings.Scales,
+            ConvChannels = settings.ConvChannels,
+            ResidualBlocks = settings.ResidualBlocks,
         };
+        try
+        {
+            spec.Validate();
+        }
+        catch (ArgumentException error)
+        {
+            throw new UsageException(error.Message);
+        }
+
+        return spec;
     }
 
     private static void FitStandardization(Flow flow, Tensor train, DataSet data)
@@ -169,8 +189,15 @@ internal static class TrainJob
             MaxInverseError = Evaluation.MaxInverseError(flow, testEval),
             BestStep = result.BestStep,
             StopReason = result.StopReason.ToString(),
+            Scales = flow.Spec?.Kind == FlowKind.RealNvpImage ? ImageScales(flow) : null,
+            ConvChannels = flow.Spec?.Kind == FlowKind.RealNvpImage ? settings.ConvChannels : null,
+            ResidualBlocks = flow.Spec?.Kind == FlowKind.RealNvpImage ? settings.ResidualBlocks : null,
         };
     }
+
+    private static int? ImageScales(Flow flow) => flow.Transform is Transforms.CompositeTransform stack
+        ? stack.Layers.OfType<Transforms.MultiScaleTransform>().FirstOrDefault()?.Stages.Count
+        : null;
 
     /// <summary>Formats a number for messages, invariant culture.</summary>
     public static string Number(double value) => value.ToString("G6", CultureInfo.InvariantCulture);

@@ -45,4 +45,10 @@ internal sealed record TrainSettings
     public float TailBound { get; init; } = 3f;
 
     public string Preprocess { get; init; } = "auto";
+
+    public int? Scales { get; init; }
+
+    public int ConvChannels { get; init; } = 32;
+
+    public int ResidualBlocks { get; init; } = 2;
 }
