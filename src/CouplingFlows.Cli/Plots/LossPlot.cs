@@ -35,10 +35,28 @@ internal static class LossPlot
             validation.LegendText = "validation";
         }
 
+        FocusOnTraining(plot, losses, result);
         plot.Title("Negative log-likelihood");
         plot.XLabel("step");
         plot.YLabel($"NLL ({unit})");
         plot.ShowLegend();
         PngFile.Save(plot, path);
+    }
+
+    /// <summary>Limits the y-axis to the bulk of the run: a fresh flow can start millions of nats higher,
+    /// which would flatten the rest of the curve.</summary>
+    private static void FocusOnTraining(Plot plot, List<double> losses, TrainingResult result)
+    {
+        List<double> values = [.. losses, .. result.ValidationHistory.Select(v => v.Nll).Where(double.IsFinite)];
+        if (values.Count < 2)
+        {
+            return;
+        }
+
+        values.Sort();
+        double low = values[0];
+        double high = values[(int)(0.9 * (values.Count - 1))];
+        double margin = Math.Max(1e-6, 0.05 * (high - low));
+        plot.Axes.SetLimitsY(low - margin, high + margin);
     }
 }

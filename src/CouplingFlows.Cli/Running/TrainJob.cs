@@ -20,7 +20,7 @@ internal static class TrainJob
         RunFolder folder = RunFolder.Create(settings.Out, $"{data.Name}-{modelName}", settings.Force);
         (Tensor train, Tensor? validation) = SplitValidation(data.Train, settings);
         Flow flow = FlowBuilder.Build(spec, new RandomSource(settings.Seed));
-        FitStandardization(flow, train, data);
+        FitStandardization(flow, train, data, settings.Seed);
         context.Error.WriteLine(
             $"Training {modelName} on {data.Name}: {train.Rows} train / {validation?.Rows ?? 0} validation / "
             + $"{data.Test.Rows} test rows, {data.Features} features, {flow.TrainableParameterCount:N0} parameters, "
@@ -129,27 +129,16 @@ internal static class TrainJob
         return spec;
     }
 
-    private static void FitStandardization(Flow flow, Tensor train, DataSet data)
+    private static void FitStandardization(Flow flow, Tensor train, DataSet data, long seed)
     {
-        Transforms.ElementwiseAffine? layer = FlowBuilder.FindStandardization(flow);
-        if (layer is null)
+        Tensor rows = data.Levels is null ? train : Evaluation.Dequantize(train, new RandomSource(seed + 404));
+        try
         {
-            return;
+            FlowBuilder.FitStandardization(flow, rows);
         }
-
-        ColumnStatistics statistics = ColumnStatistics.Compute(train);
-        if (statistics.ConstantColumns.Length > 0)
+        catch (ArgumentException error)
         {
-            int column = statistics.ConstantColumns[0] + 1;
-            throw new InvalidDataException(
-                $"{data.Name}: column {column} is constant in the training rows, so it cannot be standardised "
-                + "and has no density; remove it or pass --preprocess none.");
-        }
-
-        for (int j = 0; j < flow.Features; j++)
-        {
-            layer.Shift[j] = (float)statistics.Mean[j];
-            layer.LogScale[j] = (float)-Math.Log(statistics.StandardDeviation[j]);
+            throw new InvalidDataException($"{data.Name}: {error.Message.Split(" (Parameter")[0]}", error);
         }
     }
 

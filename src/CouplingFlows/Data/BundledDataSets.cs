@@ -14,14 +14,15 @@ public static class BundledDataSets
     private const string DigitsResource = "CouplingFlows.Data.Resources.digits.csv.gz";
 
     /// <summary>The scikit-learn handwritten digits: 1797 images of 8 × 8 pixels with values 0..16.</summary>
-    /// <returns>Features of shape (1797, 64), pixels in row-major order as float32 integers in [0, 16],
-    /// and the digit 0..9 of each image. Each call returns a fresh copy.</returns>
+    /// <returns>Features of shape (1797, 64), pixels in row-major order as float32 integers in
+    /// [0, 16], and the digit 0..9 of each image. Each call returns a fresh copy.</returns>
     /// <remarks>
-    /// <para>The UCI Optical Recognition of Handwritten Digits test set by E. Alpaydin and C. Kaynak,
-    /// licensed CC BY 4.0, from scikit-learn's copy; see Data/Resources/DIGITS-LICENSE.md.</para>
+    /// <para>The UCI Optical Recognition of Handwritten Digits test set by E. Alpaydin and C.
+    /// Kaynak, licensed CC BY 4.0, from scikit-learn's copy; see
+    /// Data/Resources/DIGITS-LICENSE.md.</para>
     /// <para>For image flows view the features as (1797, 1, 8, 8) with
-    /// <c>Features.Reshape(1797, 1, 8, 8)</c>. Some pixels are 0 in every image (for example the first),
-    /// so these columns have zero variance.</para>
+    /// <c>Features.Reshape(1797, 1, 8, 8)</c>. Some pixels are 0 in every image (for example the
+    /// first), so these columns have zero variance.</para>
     /// </remarks>
     public static LabeledData Digits()
     {

@@ -4,11 +4,11 @@ namespace CouplingFlows.Data;
 
 /// <summary>Per-column mean, standard deviation and range of a (B, D) table, for standardisation.</summary>
 /// <remarks>
-/// <para>Sums run in double precision, in two passes: μⱼ = (1/B) Σᵢ xᵢⱼ, then
-/// σⱼ = √((1/B) Σᵢ (xᵢⱼ − μⱼ)²), the population standard deviation (divisor B, not B − 1).</para>
-/// <para>A column is constant when all its values are equal (exactly, so that a rounding remainder in
-/// σ cannot hide it); standardising it would divide by zero, so <see cref="ConstantColumns"/> lists
-/// them for the caller to report or leave unscaled. NaN or infinite values make the column's
+/// <para>Sums run in double precision, in two passes: μⱼ = (1/B) Σᵢ xᵢⱼ, then σⱼ =
+/// √((1/B) Σᵢ (xᵢⱼ − μⱼ)²), the population standard deviation (divisor B, not B − 1).</para>
+/// <para>A column is constant when all its values are equal (exactly, so that a rounding remainder
+/// in σ cannot hide it); standardising it would divide by zero, so <see cref="ConstantColumns"/>
+/// lists them for the caller to report or leave unscaled. NaN or infinite values make the column's
 /// statistics NaN or infinite.</para>
 /// </remarks>
 public sealed class ColumnStatistics

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace CouplingFlows.Data;
 
 /// <summary>What a trimmed CSV cell holds.</summary>
@@ -39,7 +37,7 @@ internal static class CsvCell
             return CsvCellKind.Missing;
         }
 
-        if (float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
+        if (DecimalParser.TryParse(text, out value))
         {
             if (float.IsFinite(value))
             {

@@ -9,10 +9,11 @@ public sealed record CsvReadOptions
 {
     /// <summary>
     /// The cell separator, or null to detect it from the first non-blank line: a tab if it has one,
-    /// else ';' if it has one, else ',' if it has one, else a run of spaces (as numpy.savetxt writes).
+    /// else ';' if it has one, else ',' if it has one, else a run of spaces (as numpy.savetxt
+    /// writes).
     /// </summary>
-    /// <remarks>A space delimiter treats any run of spaces as one separator and ignores leading
-    /// and trailing spaces. The delimiter cannot be a double quote or a line break.</remarks>
+    /// <remarks>A space delimiter treats any run of spaces as one separator and ignores leading and
+    /// trailing spaces. The delimiter cannot be a double quote or a line break.</remarks>
     public char? Delimiter { get; init; }
 
     /// <summary>
@@ -25,8 +26,8 @@ public sealed record CsvReadOptions
 
     /// <summary>
     /// The 0-based index of a numeric label column to take out of <see cref="CsvTable.Values"/> and
-    /// return in <see cref="CsvTable.Labels"/>; negative counts from the end (−1 is the last column);
-    /// null for none.
+    /// return in <see cref="CsvTable.Labels"/>; negative counts from the end
+    /// (−1 is the last column); null for none.
     /// </summary>
     public int? LabelColumn { get; init; }
 
@@ -38,7 +39,8 @@ public sealed record CsvReadOptions
     /// Whether NaN and ±infinity are accepted as values; false (the default) refuses them with an
     /// error naming the cell.
     /// </summary>
-    /// <remarks>Accepted spellings, case-insensitive: NaN, Infinity, Inf, each with an optional sign.
-    /// Missing-value markers (an empty cell, NA, N/A, null, None) are refused either way.</remarks>
+    /// <remarks>Accepted spellings, case-insensitive: NaN, Infinity, Inf, each with an optional
+    /// sign. Missing-value markers (an empty cell, NA, N/A, null, None) are refused either
+    /// way.</remarks>
     public bool AllowNonFinite { get; init; }
 }

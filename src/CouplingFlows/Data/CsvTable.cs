@@ -15,8 +15,8 @@ public sealed class CsvTable
         Delimiter = delimiter;
     }
 
-    /// <summary>The feature values, shape (B, D): one row per data line, one column per kept column,
-    /// in file order, without the label and dropped columns.</summary>
+    /// <summary>The feature values, shape (B, D): one row per data line, one column per kept
+    /// column, in file order, without the label and dropped columns.</summary>
     public Tensor Values { get; }
 
     /// <summary>The names of the D kept columns, or null when the file has no header.</summary>

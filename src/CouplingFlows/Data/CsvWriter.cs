@@ -7,9 +7,9 @@ namespace CouplingFlows.Data;
 
 /// <summary>Writes a tensor as comma-separated text that <see cref="CsvReader"/> reads back exactly.</summary>
 /// <remarks>
-/// <para>Values use the invariant culture and the shortest text that parses back to the same float32
-/// (so 0.1f is written 0.1); NaN and infinities are written NaN, Infinity and -Infinity. Lines end
-/// with '\n'. Header names holding a comma, a quote or outer spaces are quoted, with
+/// <para>Values use the invariant culture and the shortest text that parses back to the same
+/// float32 (so 0.1f is written 0.1); NaN and infinities are written NaN, Infinity and -Infinity.
+/// Lines end with '\n'. Header names holding a comma, a quote or outer spaces are quoted, with
 /// inner quotes doubled.</para>
 /// <para>A header of purely numeric names is not detected when reading back: pass
 /// <see cref="CsvReadOptions.HasHeader"/> = true then.</para>
@@ -23,9 +23,10 @@ public static class CsvWriter
     /// <param name="path">The destination; a name ending in .gz is written gzip-compressed.</param>
     /// <param name="values">The values, viewed as (B, D) with D = <see cref="Tensor.RowLength"/>.</param>
     /// <param name="header">D column names, or null for no header line.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="path"/> or <paramref name="values"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="path"/> is empty, or the header does not have D
-    /// names, or a name is null or holds a line break.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> or <paramref name="values"/>
+    /// is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty, or the header does not
+    /// have D names, or a name is null or holds a line break.</exception>
     /// <exception cref="IOException">The file cannot be written; an earlier file at the path is kept.</exception>
     public static void Write(string path, Tensor values, IReadOnlyList<string>? header = null)
     {
@@ -43,10 +44,10 @@ public static class CsvWriter
     /// <param name="writer">The destination; flushed, not disposed.</param>
     /// <param name="values">The values, viewed as (B, D) with D = <see cref="Tensor.RowLength"/>.</param>
     /// <param name="header">D column names, or null for no header line.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="writer"/> or <paramref name="values"/> is
-    /// null.</exception>
-    /// <exception cref="ArgumentException">The header does not have D names, or a name is null or holds a
-    /// line break.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="writer"/> or
+    /// <paramref name="values"/> is null.</exception>
+    /// <exception cref="ArgumentException">The header does not have D names, or a name is null or
+    /// holds a line break.</exception>
     public static void Write(TextWriter writer, Tensor values, IReadOnlyList<string>? header = null)
     {
         ArgumentNullException.ThrowIfNull(writer);

@@ -12,7 +12,9 @@ internal static class DataFile
 
     /// <summary>Opens a file for reading, decompressing it when its content starts with the gzip magic.</summary>
     /// <remarks>Detection is by content, not by name, so a gzip file named .csv or an IDX file
-    /// without .gz are both read correctly.</remarks>
+    /// without .gz are both read correctly. The returned gzip stream throws
+    /// <see cref="InvalidDataException"/> when the data is damaged or cut short.</remarks>
+    /// <exception cref="InvalidDataException">The file starts like gzip but is too short.</exception>
     public static Stream OpenRead(string path)
     {
         var file = new FileStream(
@@ -24,7 +26,7 @@ internal static class DataFile
             file.Position = 0;
             bool isGzip = read == 2 && head[0] == GzipId1 && head[1] == GzipId2;
 
-            return isGzip ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: false) : file;
+            return isGzip ? new CheckedGzipStream(file) : file;
         }
         catch
         {
@@ -37,17 +39,13 @@ internal static class DataFile
     /// <exception cref="DataFormatException">The gzip stream is damaged, or the content exceeds 2 GiB.</exception>
     public static byte[] ReadAllBytes(string path)
     {
-        using Stream stream = OpenRead(path);
         using var memory = new MemoryStream();
         try
         {
+            using Stream stream = OpenRead(path);
             stream.CopyTo(memory);
         }
         catch (InvalidDataException exception)
-        {
-            throw DamagedGzip(path, exception);
-        }
-        catch (IOException exception) when (stream is GZipStream)
         {
             throw DamagedGzip(path, exception);
         }
@@ -55,14 +53,32 @@ internal static class DataFile
         return memory.ToArray();
     }
 
+    /// <summary>The product of the dimensions, saturating just above <see cref="Array.MaxLength"/>
+    /// so that a damaged header cannot overflow it.</summary>
+    public static long ElementCount(ReadOnlySpan<int> dimensions)
+    {
+        if (dimensions.Contains(0))
+        {
+            return 0;
+        }
+
+        long count = 1;
+        foreach (int size in dimensions)
+        {
+            count = Math.Min(count * size, Array.MaxLength + 1L);
+        }
+
+        return count;
+    }
+
     /// <summary>The error for a gzip stream that cannot be decompressed.</summary>
     public static DataFormatException DamagedGzip(string path, Exception cause) =>
-        new("the file starts like gzip but cannot be decompressed: it is damaged or cut short. "
+        new("the file is gzip-compressed but cannot be decompressed: it is damaged or cut short. "
             + cause.Message, path, null, null, cause);
 
     /// <summary>
-    /// Writes a file through a temporary sibling and a rename, so that readers never see a half-written
-    /// file and a failed write leaves any earlier file untouched.
+    /// Writes a file through a temporary sibling and a rename, so that readers never see a
+    /// half-written file and a failed write leaves any earlier file untouched.
     /// </summary>
     /// <param name="path">The destination; a name ending in .gz is gzip-compressed.</param>
     /// <param name="write">Writes the (uncompressed) content to the stream it is given.</param>

@@ -10,12 +10,11 @@ namespace CouplingFlows.Data;
 /// <remarks>
 /// <para>The message has the form "digits.csv, line 3, column 2: 'abc' is not a number.", with the
 /// location parts that do not apply left out.</para>
-/// <para><see cref="Row"/> is 1-based. For text files it is the physical line number in the file:
-/// a header, when present, is line 1 and blank lines count too, so the number is the one an editor
+/// <para><see cref="Row"/> is 1-based. For text files it is the physical line number in the file: a
+/// header, when present, is line 1 and blank lines count too, so the number is the one an editor
 /// shows, and the message says "line". For binary arrays (.npy) it is the 1-based row of the
-/// (rows, columns) view, and the message says "row".
-/// <see cref="Column"/> is 1-based and counts every column of the file, including dropped and label
-/// columns.</para>
+/// (rows, columns) view, and the message says "row". <see cref="Column"/> is 1-based and counts
+/// every column of the file, including dropped and label columns.</para>
 /// </remarks>
 public sealed class DataFormatException : Exception
 {

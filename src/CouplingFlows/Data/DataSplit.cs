@@ -6,8 +6,8 @@ namespace CouplingFlows.Data;
 /// <remarks>
 /// The rows are shuffled with <see cref="RandomSource.Permutation"/> from the seed; the test part
 /// takes the first round(N · testFraction) shuffled rows, the validation part the next
-/// round(N · validationFraction), and training the rest (rounding half away from zero). Each part
-/// lists its indices in ascending order. The same N, fractions and seed always give the same split.
+/// round(N · validationFraction), and training the rest (rounding half away from zero). Each part lists its
+/// indices in ascending order. The same N, fractions and seed always give the same split.
 /// </remarks>
 public sealed class DataSplit
 {
@@ -33,8 +33,8 @@ public sealed class DataSplit
     /// <param name="validationFraction">The share of rows for validation, in [0, 1).</param>
     /// <param name="seed">The seed of the shuffle.</param>
     /// <returns>The three disjoint parts, which together hold every row once.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rows"/> is less than 1, a fraction is
-    /// outside [0, 1), or the fractions sum to 1 or more.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rows"/> is less than 1, a
+    /// fraction is outside [0, 1), or the fractions sum to 1 or more.</exception>
     /// <exception cref="ArgumentException">The split leaves no training row.</exception>
     public static DataSplit Split(int rows, double testFraction, double validationFraction, long seed)
     {

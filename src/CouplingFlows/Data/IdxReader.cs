@@ -8,11 +8,13 @@ namespace CouplingFlows.Data;
 /// <remarks>
 /// <para>An IDX file is a 4-byte magic number (two zero bytes, an element-type code and the number
 /// of dimensions), one big-endian 32-bit size per dimension, then the elements in row-major order.
-/// MNIST images have magic 0x00000803 (unsigned bytes, 3 dimensions: count, rows, columns) and labels
-/// 0x00000801 (unsigned bytes, 1 dimension). Format: Y. LeCun, C. Cortes and C. J. C. Burges, "The
-/// MNIST database of handwritten digits", <see href="http://yann.lecun.com/exdb/mnist/"/>.</para>
+/// MNIST images have magic 0x00000803 (unsigned bytes, 3 dimensions: count, rows, columns) and
+/// labels 0x00000801 (unsigned bytes, 1 dimension). Format: Y. LeCun, C. Cortes and C. J. C.
+/// Burges, "The MNIST database of handwritten digits",
+/// <see href="http://yann.lecun.com/exdb/mnist/"/>.</para>
 /// <para>Gzip content is recognised by its first two bytes (1f 8b), whatever the file is called.
-/// Only unsigned-byte elements (type 0x08) are supported. The whole file is decompressed in memory.</para>
+/// Only unsigned-byte elements (type 0x08) are supported. The whole file is decompressed in
+/// memory.</para>
 /// </remarks>
 public static class IdxReader
 {
@@ -67,8 +69,8 @@ public static class IdxReader
     /// images or (N) for labels, with float32 values in [0, 255].</returns>
     /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="DataFormatException">The file is not an unsigned-byte IDX file, or is damaged,
-    /// truncated, or longer than its dimensions say.</exception>
+    /// <exception cref="DataFormatException">The file is not an unsigned-byte IDX file, or is
+    /// damaged, truncated, or longer than its dimensions say.</exception>
     public static Tensor Read(string path)
     {
         (int[] dimensions, byte[] bytes, int offset) = Parse(path);
@@ -97,12 +99,7 @@ public static class IdxReader
         }
 
         int[] dimensions = ReadDimensions(path, bytes, rank);
-        long expected = 1;
-        foreach (int size in dimensions)
-        {
-            expected *= size;
-        }
-
+        long expected = DataFile.ElementCount(dimensions);
         CheckDataLength(path, dimensions, expected, bytes.Length - headerLength);
 
         return (dimensions, bytes, headerLength);

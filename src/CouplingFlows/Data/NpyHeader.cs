@@ -9,8 +9,8 @@ namespace CouplingFlows.Data;
 internal sealed record NpyHeader(string Descr, bool FortranOrder, int[] Shape)
 {
     /// <summary>
-    /// Parses the Python literal that .npy files store, for example
-    /// {'descr': '&lt;f4', 'fortran_order': False, 'shape': (3, 4), }.
+    /// Parses the Python literal that .npy files store, for example {'descr': '&lt;f4',
+    /// 'fortran_order': False, 'shape': (3, 4), }.
     /// </summary>
     public static NpyHeader Parse(string text, string path)
     {

@@ -9,9 +9,10 @@ namespace CouplingFlows.Data;
 /// <remarks>
 /// <para>A .npy file is the magic bytes \x93NUMPY, a version, a header length, a Python dictionary
 /// literal giving 'descr' (dtype), 'fortran_order' and 'shape', then the raw elements. Format:
-/// NumPy Enhancement Proposal 1, <see href="https://numpy.org/neps/nep-0001-npy-format.html"/>.</para>
-/// <para>Supported dtypes: float16/32/64 (f2, f4, f8), signed and unsigned integers of 1, 2, 4 and 8
-/// bytes (i1..i8, u1..u8) and booleans (b1), in either byte order. Every element is converted to
+/// NumPy Enhancement Proposal 1,
+/// <see href="https://numpy.org/neps/nep-0001-npy-format.html"/>.</para>
+/// <para>Supported dtypes: float16/32/64 (f2, f4, f8), signed and unsigned integers of 1, 2, 4 and
+/// 8 bytes (i1..i8, u1..u8) and booleans (b1), in either byte order. Every element is converted to
 /// float32: float64 and 64-bit integers lose precision beyond 24 significant bits.</para>
 /// <para>Only C (row-major) order is supported. A 1-D array of length N becomes (N, 1), a 2-D array
 /// keeps its shape, and an n-D array (N, d1, …) is flattened to (N, d1 · … ). NaN, infinity and
@@ -27,9 +28,9 @@ public static class NpyReader
     /// <returns>The values, shape (N, D) as described in the remarks.</returns>
     /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="DataFormatException">The file is not a .npy file, uses an unsupported version,
-    /// dtype or Fortran order, is a scalar, is truncated or has trailing bytes, or holds a non-finite
-    /// value.</exception>
+    /// <exception cref="DataFormatException">The file is not a .npy file, uses an unsupported
+    /// version, dtype or Fortran order, is a scalar, is truncated or has trailing bytes, or holds a
+    /// non-finite value.</exception>
     public static Tensor Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -93,13 +94,8 @@ public static class NpyReader
             throw Fault(path, "the array is a scalar (shape ()); at least one dimension is needed.");
         }
 
-        long rest = 1;
-        for (int d = 1; d < shape.Length; d++)
-        {
-            rest *= shape[d];
-        }
-
-        if (shape[0] * rest > Array.MaxLength)
+        long rest = DataFile.ElementCount(shape.AsSpan(1));
+        if (DataFile.ElementCount(shape) > Array.MaxLength || rest > Array.MaxLength)
         {
             throw Fault(path, $"the shape {ShapeText(shape)} holds more elements than a tensor can.");
         }

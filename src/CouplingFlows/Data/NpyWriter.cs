@@ -9,9 +9,9 @@ namespace CouplingFlows.Data;
 
 /// <summary>Writes a tensor as a NumPy .npy file that numpy.load and <see cref="NpyReader"/> read.</summary>
 /// <remarks>
-/// The file uses format version 1.0, dtype '&lt;f4' (little-endian float32), C order and the tensor's
-/// full shape, with the header padded so that the data starts at a multiple of 64 bytes. Format:
-/// <see href="https://numpy.org/neps/nep-0001-npy-format.html"/>.
+/// The file uses format version 1.0, dtype '&lt;f4' (little-endian float32), C order and the
+/// tensor's full shape, with the header padded so that the data starts at a multiple of 64 bytes.
+/// Format: <see href="https://numpy.org/neps/nep-0001-npy-format.html"/>.
 /// </remarks>
 public static class NpyWriter
 {
@@ -21,7 +21,8 @@ public static class NpyWriter
     /// <param name="path">The destination, normally ending in .npy; a name ending in .gz is written
     /// gzip-compressed, which <see cref="NpyReader"/> reads but numpy.load does not.</param>
     /// <param name="values">The tensor; its shape is stored as is.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="path"/> or <paramref name="values"/> is null.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> or <paramref name="values"/>
+    /// is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
     /// <exception cref="IOException">The file cannot be written; an earlier file at the path is kept.</exception>
     public static void Write(string path, Tensor values)

@@ -27,12 +27,12 @@ public static class TensorRows
     /// <summary>Copies the rows with the given indices into an existing tensor, without allocating.</summary>
     /// <param name="source">The tensor, shape (B, …).</param>
     /// <param name="indices">Row indices in [0, B); repeats are allowed.</param>
-    /// <param name="destination">Receives the rows; it must have indices.Length rows of the same row
-    /// length as <paramref name="source"/>.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="source"/> or <paramref name="destination"/>
-    /// is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="destination"/> has the wrong number of rows or
-    /// the wrong row length.</exception>
+    /// <param name="destination">Receives the rows; it must have indices.Length rows of the same
+    /// row length as <paramref name="source"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="source"/> or
+    /// <paramref name="destination"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> has the wrong number of
+    /// rows or the wrong row length.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An index is outside [0, B).</exception>
     public static void Take(Tensor source, ReadOnlySpan<int> indices, Tensor destination)
     {

@@ -7,15 +7,15 @@ namespace CouplingFlows.Data;
 /// <remarks>
 /// <para>Row i belongs to component i mod K (K = 2 for moons, circles and spirals, 8 for the eight
 /// Gaussians and the checkerboard cells, 5 for the pinwheel arms), so every component gets an equal
-/// share; positions within a component are independent draws. "noise" is the standard deviation σ of
-/// Gaussian noise added to both coordinates, except for the pinwheel (see below). With θ ~ U(a, b)
-/// and ε ~ N(0, σ²I):</para>
+/// share; positions within a component are independent draws. "noise" is the standard deviation σ
+/// of Gaussian noise added to both coordinates, except for the pinwheel (see below). With
+/// θ ~ U(a, b) and ε ~ N(0, σ²I):</para>
 /// <para>moons (default σ = 0.05): θ ~ U(0, π); (cos θ, sin θ) + ε or (1 − cos θ, ½ − sin θ) + ε.
 /// The mean is (½, ¼). Shape as in scikit-learn's make_moons.</para>
 /// <para>circles (default σ = 0.05): θ ~ U(0, 2π); (cos θ, sin θ) + ε or ½ (cos θ, sin θ) + ε.</para>
 /// <para>eight-gaussians (default σ = 0.2): 2 (cos kπ/4, sin kπ/4) + ε for k = 0..7.</para>
-/// <para>checkerboard (default σ = 0): uniform on the 8 cells of a 4 × 4 board on [−2, 2]² whose row
-/// and column indices have an even sum, plus ε when σ &gt; 0.</para>
+/// <para>checkerboard (default σ = 0): uniform on the 8 cells of a 4 × 4 board on [−2, 2]² whose
+/// row and column indices have an even sum, plus ε when σ &gt; 0.</para>
 /// <para>pinwheel (default σ = 0.1): r = 1 + 0.3 z₁, t = σ z₂ with z ~ N(0, I); the point (r, t) is
 /// rotated by φ = 2πk/5 + ¼ exp(r), k = 0..4. After M. J. Johnson et al., "Composing graphical
 /// models with neural networks for structured representations and fast inference" (NeurIPS 2016),
@@ -37,7 +37,8 @@ public static class ToyDataSets
     /// <param name="random">The source of randomness; the same seed gives the same points.</param>
     /// <param name="noise">The noise level σ ≥ 0, or null for the set's default (see remarks).</param>
     /// <returns>The points, shape (count, 2).</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="name"/> or <paramref name="random"/> is null.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> or <paramref name="random"/>
+    /// is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="name"/> is not one of <see cref="Names"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is less than 1, or
     /// <paramref name="noise"/> is negative or not finite.</exception>

@@ -46,16 +46,81 @@ public static class FlowBuilder
         return new Flow(new CompositeTransform(layers), new StandardNormal(spec.Features), spec);
     }
 
-    /// <summary>The standardisation layer of a flow built with <see cref="PreprocessingKind.Standardize"/>.</summary>
+    /// <summary>The name of the fixed standardisation layer that preprocessing adds.</summary>
+    public const string StandardizationName = "standardize";
+
+    /// <summary>
+    /// Fits the flow's fixed standardisation layer (if it has one) to training rows: the rows are passed
+    /// through the preprocessing layers before it, and its shift and scale are set to the column means and
+    /// standard deviations there, so the couplings see data of unit scale.
+    /// </summary>
     /// <param name="flow">A flow from this builder.</param>
-    /// <returns>The layer, or null when the flow has none.</returns>
-    public static ElementwiseAffine? FindStandardization(Flow flow)
+    /// <param name="train">(N, D) training rows in data space (dequantised already for discrete data).</param>
+    /// <returns>True when the flow had a standardisation layer to fit.</returns>
+    /// <exception cref="ArgumentException">A column is constant, so it cannot be standardised; the message
+    /// names the 1-based column.</exception>
+    public static bool FitStandardization(Flow flow, Tensor train)
     {
         ArgumentNullException.ThrowIfNull(flow);
-        return flow.Spec?.Preprocessing == PreprocessingKind.Standardize
-            && flow.Transform is CompositeTransform stack
-            ? stack.Layers[0] as ElementwiseAffine
-            : null;
+        ArgumentNullException.ThrowIfNull(train);
+        if (flow.Transform is not CompositeTransform stack)
+        {
+            return false;
+        }
+
+        int index = -1;
+        for (int l = 0; l < stack.Layers.Count && index < 0; l++)
+        {
+            if (stack.Layers[l] is ElementwiseAffine { Parameters: [{ Name: var name }, ..] }
+                && name.StartsWith(StandardizationName + ".", StringComparison.Ordinal))
+            {
+                index = l;
+            }
+        }
+
+        if (index < 0)
+        {
+            return false;
+        }
+
+        Tensor current = train;
+        for (int l = 0; l < index; l++)
+        {
+            current = stack.Layers[l].Forward(current).Output;
+        }
+
+        SetToStatistics((ElementwiseAffine)stack.Layers[index], current);
+
+        return true;
+    }
+
+    private static void SetToStatistics(ElementwiseAffine layer, Tensor data)
+    {
+        int d = data.RowLength;
+        for (int j = 0; j < d; j++)
+        {
+            double sum = 0;
+            double sumSquares = 0;
+            for (int i = 0; i < data.Rows; i++)
+            {
+                double v = data[i, j];
+                sum += v;
+                sumSquares += v * v;
+            }
+
+            double mean = sum / data.Rows;
+            double variance = Math.Max(0, (sumSquares / data.Rows) - (mean * mean));
+            if (!(variance > 1e-12 * Math.Max(1, mean * mean)))
+            {
+                throw new ArgumentException(
+                    $"Column {j + 1} is constant in the training rows, so it cannot be standardised and has no "
+                    + "density; remove it or train without standardisation.",
+                    nameof(data));
+            }
+
+            layer.Shift[j] = (float)mean;
+            layer.LogScale[j] = (float)(-0.5 * Math.Log(variance));
+        }
     }
 
     private static void AddPreprocessing(FlowSpec spec, List<ITransform> layers)
@@ -65,13 +130,14 @@ public static class FlowBuilder
             case PreprocessingKind.None:
                 break;
             case PreprocessingKind.Standardize:
-                layers.Add(new ElementwiseAffine("standardize", spec.Features, trainable: false));
+                layers.Add(new ElementwiseAffine(StandardizationName, spec.Features, trainable: false));
                 break;
             case PreprocessingKind.DequantizeLogit:
                 var scale = new ElementwiseAffine("scale", spec.Features, trainable: false);
                 scale.LogScale.Fill(-MathF.Log(spec.Levels));
                 layers.Add(scale);
                 layers.Add(new Logit(spec.Features, spec.LogitAlpha));
+                layers.Add(new ElementwiseAffine(StandardizationName, spec.Features, trainable: false));
                 break;
             default:
                 throw new ArgumentOutOfRangeException(
