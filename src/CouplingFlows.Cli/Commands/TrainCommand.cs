@@ -25,7 +25,10 @@ internal static class TrainCommand
         var hidden = Int("--hidden", "Width of each conditioner's hidden layers.", 256);
         var depth = Int("--depth", "Hidden layers per conditioner.", 2);
         var activation = Choice("--activation", "Conditioner non-linearity.", "relu", "relu", "tanh", "elu");
-        var batch = Int("--batch", "Rows per mini-batch.", 256);
+        var batch = new Option<int?>("--batch")
+        {
+            Description = "Rows per mini-batch (default 256; 64 for realnvp-image, whose steps cost more).",
+        };
         var lr = new Option<float>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3f };
         var steps = Int("--steps", "Optimiser steps.", 3000);
         var seed = new Option<long>("--seed") { Description = "Seed of data split, weights and noise.", DefaultValueFactory = _ => 0 };
@@ -74,15 +77,18 @@ internal static class TrainCommand
         };
         command.SetAction(parse =>
         {
+            FlowKind kind = ParseModel(parse.GetValue(model)!);
             var settings = new TrainSettings
             {
                 Data = parse.GetRequiredValue(data),
-                Model = ParseModel(parse.GetValue(model)!),
+                Model = kind,
                 Layers = Positive(parse.GetValue(layers), "--layers"),
                 Hidden = Positive(parse.GetValue(hidden), "--hidden"),
                 Depth = NonNegative(parse.GetValue(depth), "--depth"),
                 Activation = Enum.Parse<Activation>(parse.GetValue(activation)!, ignoreCase: true),
-                Batch = Positive(parse.GetValue(batch), "--batch"),
+                Batch = parse.GetValue(batch) is int b
+                    ? Positive(b, "--batch")
+                    : kind == FlowKind.RealNvpImage ? ImageBatch : 256,
                 LearningRate = PositiveFloat(parse.GetValue(lr), "--lr"),
                 Steps = Positive(parse.GetValue(steps), "--steps"),
                 Seed = parse.GetValue(seed),
@@ -104,6 +110,9 @@ internal static class TrainCommand
 
         return command;
     }
+
+    /// <summary>The default mini-batch of realnvp-image.</summary>
+    internal const int ImageBatch = 64;
 
     internal static Option<int> Int(string name, string description, int defaultValue) =>
         new(name) { Description = description, DefaultValueFactory = _ => defaultValue };

@@ -16,6 +16,8 @@ public sealed class Conv2dTests
     [InlineData(3, 3, 5)]
     [InlineData(1, 4, 3)]
     [InlineData(5, 4, 4)]
+    [InlineData(3, 16, 17)]
+    [InlineData(1, 16, 16)]
     public void Forward_MatchesTheDefiningSum(int kernel, int height, int width)
     {
         var random = new RandomSource(1);
@@ -34,15 +36,18 @@ public sealed class Conv2dTests
         }
     }
 
+    /// <summary>Small images are grouped several to a matrix product; 16x16 ones go one at a time.</summary>
     [Theory]
-    [InlineData(3)]
-    [InlineData(1)]
-    public void Backward_MatchesCentralDifferences(int kernel)
+    [InlineData(3, 3, 4)]
+    [InlineData(1, 3, 4)]
+    [InlineData(3, 16, 16)]
+    [InlineData(1, 16, 16)]
+    public void Backward_MatchesCentralDifferences(int kernel, int h, int w)
     {
         var random = new RandomSource(2);
         var conv = new Conv2d("c", 2, 3, kernel, WeightInit.GlorotUniform, random);
         random.FillGaussian(conv.Bias.Value.Data);
-        (int images, int h, int w) = (2, 3, 4);
+        int images = 3;
         var x = new Tensor(images, 2, h, w);
         random.FillGaussian(x.Data);
         var weights = new Tensor(images, 3, h, w);
