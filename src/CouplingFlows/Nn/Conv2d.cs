@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using CouplingFlows.Numerics;
 
 namespace CouplingFlows.Nn;
@@ -22,7 +23,8 @@ namespace CouplingFlows.Nn;
 /// </remarks>
 public sealed class Conv2d
 {
-    private BackwardWorkspace? _workspace;
+    private float[]? _weightTransposed;
+    private GradientSink? _sink;
 
     /// <summary>Creates a convolution with weights drawn by <paramref name="init"/> and zero bias.</summary>
     /// <param name="name">Prefix of the parameter names.</param>
@@ -152,7 +154,6 @@ public sealed class Conv2d
         CheckSizes(input.Length, outputGradient.Length, images, height, width);
         bool wantInput = !inputGradient.IsEmpty;
         int pixels = height * width;
-        int taps = Taps;
         if (wantInput && inputGradient.Length < images * InputChannels * pixels)
         {
             throw new ArgumentException(
@@ -161,17 +162,51 @@ public sealed class Conv2d
                 nameof(inputGradient));
         }
 
-        BackwardWorkspace work = PrepareBackward(pixels);
+        PrepareBackward();
+        _sink ??= new GradientSink(this);
+        BackwardInto(input, outputGradient, inputGradient, images, height, width, _sink);
+        AddGradients(_sink);
+    }
+
+    /// <summary>Computes Kᵀ for the <see cref="BackwardInto"/> calls that follow; those may then run
+    /// concurrently, each with its own sink, as long as the weights do not change.</summary>
+    internal void PrepareBackward()
+    {
+        _weightTransposed ??= new float[Taps * OutputChannels];
+        Gemm.Transpose(Weight.Value.Data, OutputChannels, Taps, _weightTransposed);
+    }
+
+    /// <summary>The backward pass of some images with the parameter gradients added into a sink instead
+    /// of the parameters; <see cref="PrepareBackward"/> must have run since the weights last changed.</summary>
+    internal void BackwardInto(
+        ReadOnlySpan<float> input,
+        ReadOnlySpan<float> outputGradient,
+        Span<float> inputGradient,
+        int images,
+        int height,
+        int width,
+        GradientSink sink)
+    {
+        Debug.Assert(_weightTransposed is not null, "PrepareBackward must run before BackwardInto.");
+        int pixels = height * width;
+        sink.EnsureColumns(KernelSize == 1 ? 0 : Taps * pixels);
         for (int n = 0; n < images; n++)
         {
             int inOffset = n * InputChannels * pixels;
             ReadOnlySpan<float> x = input.Slice(inOffset, InputChannels * pixels);
             ReadOnlySpan<float> dy = outputGradient.Slice(n * OutputChannels * pixels, OutputChannels * pixels);
-            Span<float> dx = wantInput ? inputGradient.Slice(inOffset, InputChannels * pixels) : [];
-            BackwardImage(x, dy, dx, height, width, work);
+            Span<float> dx = inputGradient.IsEmpty ? [] : inputGradient.Slice(inOffset, InputChannels * pixels);
+            BackwardImage(x, dy, dx, height, width, sink);
         }
+    }
 
-        AddTransposed(work.WeightGradientTransposed, taps, OutputChannels, Weight.Gradient.Data);
+    /// <summary>Adds a sink's gradients to ∂L/∂K and ∂L/∂b and clears the sink.</summary>
+    internal void AddGradients(GradientSink sink)
+    {
+        AddTransposed(sink.WeightGradientTransposed, Taps, OutputChannels, Weight.Gradient.Data);
+        TensorPrimitives.Add(Bias.Gradient.Data, sink.BiasGradient, Bias.Gradient.Data);
+        Array.Clear(sink.WeightGradientTransposed);
+        Array.Clear(sink.BiasGradient);
     }
 
     private void ForwardImage(ReadOnlySpan<float> x, Span<float> y, int height, int width, float[]? scratch)
@@ -196,11 +231,11 @@ public sealed class Conv2d
     }
 
     private void BackwardImage(
-        ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int height, int width, BackwardWorkspace work)
+        ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int height, int width, GradientSink work)
     {
         int pixels = height * width;
         int taps = Taps;
-        Span<float> biasGradient = Bias.Gradient.Data;
+        Span<float> biasGradient = work.BiasGradient;
         for (int o = 0; o < OutputChannels; o++)
         {
             biasGradient[o] += TensorPrimitives.Sum(dy.Slice(o * pixels, pixels));
@@ -225,7 +260,7 @@ public sealed class Conv2d
         Span<float> columnGradient = KernelSize == 1 ? dx : work.ColumnGradient.AsSpan(0, taps * pixels);
         Gemm.MultiplyCore(
             MatrixLayout.Normal, MatrixLayout.Normal, taps, pixels, OutputChannels,
-            work.WeightTransposed, dy, columnGradient, accumulate: false);
+            _weightTransposed, dy, columnGradient, accumulate: false);
         if (KernelSize > 1)
         {
             dx.Clear();
@@ -319,23 +354,6 @@ public sealed class Conv2d
         }
     }
 
-    private BackwardWorkspace PrepareBackward(int pixels)
-    {
-        int taps = Taps;
-        int columnLength = KernelSize == 1 ? 0 : taps * pixels;
-        if (_workspace is null || _workspace.Columns.Length != columnLength)
-        {
-            _workspace = new BackwardWorkspace(
-                new float[columnLength], new float[columnLength],
-                new float[taps * OutputChannels], new float[taps * OutputChannels]);
-        }
-
-        Gemm.Transpose(Weight.Value.Data, OutputChannels, taps, _workspace.WeightTransposed);
-        Array.Clear(_workspace.WeightGradientTransposed);
-
-        return _workspace;
-    }
-
     /// <summary>destination (rows, columns) += transpose of source (columns, rows).</summary>
     private static void AddTransposed(float[] source, int sourceRows, int sourceColumns, Span<float> destination)
     {
@@ -362,7 +380,31 @@ public sealed class Conv2d
         }
     }
 
-    /// <summary>The buffers of one backward pass: X̃ and ∂L/∂X̃ of one image, Kᵀ and ∂L/∂Kᵀ.</summary>
-    private sealed record BackwardWorkspace(
-        float[] Columns, float[] ColumnGradient, float[] WeightTransposed, float[] WeightGradientTransposed);
+    /// <summary>Where one backward pass over some images puts ∂L/∂Kᵀ and ∂L/∂b, with its own im2col
+    /// buffers (X̃ and ∂L/∂X̃ of one image), so that several passes can run at once.</summary>
+    internal sealed class GradientSink
+    {
+        public GradientSink(Conv2d owner)
+        {
+            WeightGradientTransposed = new float[owner.Taps * owner.OutputChannels];
+            BiasGradient = new float[owner.OutputChannels];
+        }
+
+        public float[] WeightGradientTransposed { get; }
+
+        public float[] BiasGradient { get; }
+
+        public float[] Columns { get; private set; } = [];
+
+        public float[] ColumnGradient { get; private set; } = [];
+
+        public void EnsureColumns(int length)
+        {
+            if (Columns.Length != length)
+            {
+                Columns = new float[length];
+                ColumnGradient = new float[length];
+            }
+        }
+    }
 }

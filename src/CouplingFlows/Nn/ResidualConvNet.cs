@@ -18,6 +18,10 @@ namespace CouplingFlows.Nn;
 /// (Dinh, Sohl-Dickstein and Bengio, 2017, §4.1, <see href="https://arxiv.org/abs/1605.08803"/>).</para>
 /// <para><see cref="Forward"/> works through the batch in chunks of <see cref="ChunkImages"/> images
 /// so that scoring a large set needs bounded memory.</para>
+/// <para>A batch of two or more images is split into two halves that go through the whole network on
+/// two threads when the machine has more than one core. Every image is computed on its own, and the
+/// halves' parameter gradients are added in a fixed order, so the results are the same bits on any
+/// number of cores.</para>
 /// </remarks>
 public sealed class ResidualConvNet : IConditioner
 {
@@ -27,14 +31,13 @@ public sealed class ResidualConvNet : IConditioner
     private readonly Conv2d _input;
     private readonly Conv2d[] _blockConvolutions;
     private readonly Conv2d _output;
+    private readonly Conv2d[] _convolutions;
     private readonly Parameter[] _parameters;
     private readonly Activation _activation;
     private Tensor? _trainingInput;
-    private Activations? _trainingState;
+    private Tensor? _trainingOutput;
+    private Part[]? _parts;
     private Tensor? _inputGradient;
-    private float[]? _hiddenGradient;
-    private float[]? _branchGradient;
-    private float[]? _innerGradient;
 
     /// <summary>Creates the network.</summary>
     /// <param name="name">Prefix of the parameter names.</param>
@@ -69,7 +72,8 @@ public sealed class ResidualConvNet : IConditioner
 
         WeightInit lastInit = options.ZeroLastLayer ? WeightInit.Zeros : options.Init;
         _output = new Conv2d($"{name}.out", width, outputChannels, k, lastInit, random);
-        _parameters = [.. Convolutions.SelectMany(conv => new[] { conv.Weight, conv.Bias })];
+        _convolutions = [_input, .. _blockConvolutions, _output];
+        _parameters = [.. _convolutions.SelectMany(conv => new[] { conv.Weight, conv.Bias })];
     }
 
     /// <summary>(C_in, H, W) of one input image.</summary>
@@ -94,23 +98,15 @@ public sealed class ResidualConvNet : IConditioner
     public IReadOnlyList<Parameter> Parameters => _parameters;
 
     /// <summary>Every convolution in forward order: in, the two of each block, out.</summary>
-    public IReadOnlyList<Conv2d> Convolutions => [_input, .. _blockConvolutions, _output];
+    public IReadOnlyList<Conv2d> Convolutions => _convolutions;
 
     /// <inheritdoc/>
     public Tensor Forward(Tensor input)
     {
         CheckInput(input, nameof(input));
-        int rows = input.Rows;
-        var result = new Tensor(rows, OutputFeatures);
-        Activations? state = null;
-        for (int start = 0; start < rows; start += ChunkImages)
-        {
-            int count = Math.Min(ChunkImages, rows - start);
-            state = state is not null && state.Images == count ? state : new Activations(this, count);
-            ReadOnlySpan<float> x = input.Data.AsSpan(start * InputFeatures, count * InputFeatures);
-            Span<float> theta = result.Data.AsSpan(start * OutputFeatures, count * OutputFeatures);
-            Run(x, theta, state);
-        }
+        var result = new Tensor(input.Rows, OutputFeatures);
+        (int First, int Count)[] ranges = Split(input.Rows);
+        RunParts(ranges.Length, p => ForwardChunks(input, result, ranges[p].First, ranges[p].Count));
 
         return result;
     }
@@ -120,15 +116,25 @@ public sealed class ResidualConvNet : IConditioner
     {
         CheckInput(input, nameof(input));
         int rows = input.Rows;
-        if (_trainingState is null || _trainingState.Images != rows)
+        if (_parts is null || _trainingOutput is null || _trainingOutput.Rows != rows)
         {
-            _trainingState = new Activations(this, rows);
+            _parts = [.. Split(rows).Select(range => new Part(this, range.First, range.Count))];
+            _trainingOutput = new Tensor(rows, OutputFeatures);
         }
 
         _trainingInput = input;
-        Run(input.Data, _trainingState.Output.Data, _trainingState);
+        Part[] parts = _parts;
+        Tensor output = _trainingOutput;
+        RunParts(parts.Length, p =>
+        {
+            Part part = parts[p];
+            Run(
+                input.Data.AsSpan(part.First * InputFeatures, part.Count * InputFeatures),
+                output.Data.AsSpan(part.First * OutputFeatures, part.Count * OutputFeatures),
+                part.State);
+        });
 
-        return _trainingState.Output;
+        return output;
     }
 
     /// <inheritdoc/>
@@ -139,30 +145,66 @@ public sealed class ResidualConvNet : IConditioner
         ArgumentNullException.ThrowIfNull(outputGradient);
         Tensor input = _trainingInput ?? throw new InvalidOperationException(
             "Backward was called before ForwardTraining.");
-        Activations state = _trainingState!;
-        int rows = input.Rows;
-        (int h, int w) = (InputShape.Height, InputShape.Width);
-        int hiddenLength = rows * HiddenChannels * InputShape.Pixels;
-        EnsureGradientBuffers(hiddenLength);
-        Span<float> dHidden = _hiddenGradient.AsSpan(0, hiddenLength);
-        Span<float> dBranch = _branchGradient.AsSpan(0, hiddenLength);
-        Span<float> dInner = _innerGradient.AsSpan(0, hiddenLength);
-
-        _output.Backward(state.Final, outputGradient.Data, dHidden, rows, h, w);
-        ActivationFunctions.MultiplyByDerivative(_activation, state.Final, dHidden);
-        for (int l = Blocks - 1; l >= 0; l--)
+        Part[] parts = _parts!;
+        foreach (Conv2d conv in _convolutions)
         {
-            _blockConvolutions[(2 * l) + 1].Backward(state.Inner[l], dHidden, dInner, rows, h, w);
-            ActivationFunctions.MultiplyByDerivative(_activation, state.Inner[l], dInner);
-            _blockConvolutions[2 * l].Backward(state.Outer[l], dInner, dBranch, rows, h, w);
-            ActivationFunctions.MultiplyByDerivative(_activation, state.Outer[l], dBranch);
-            TensorPrimitives.Add(dHidden, dBranch, dHidden);
+            conv.PrepareBackward();
         }
 
-        Tensor dx = Tensor.Ensure(ref _inputGradient, rows, InputFeatures);
-        _input.Backward(input.Data, dHidden, dx.Data, rows, h, w);
+        Tensor dx = Tensor.Ensure(ref _inputGradient, input.Rows, InputFeatures);
+        RunParts(parts.Length, p => BackwardPart(parts[p], input, outputGradient, dx));
+        for (int c = 0; c < _convolutions.Length; c++)
+        {
+            foreach (Part part in parts)
+            {
+                _convolutions[c].AddGradients(part.Sinks[c]);
+            }
+        }
 
         return dx;
+    }
+
+    /// <summary>The fixed split of a batch: two halves (the first one larger when B is odd), or the
+    /// whole batch when B &lt; 2.</summary>
+    private static (int First, int Count)[] Split(int rows)
+    {
+        if (rows < 2)
+        {
+            return [(0, rows)];
+        }
+
+        int half = (rows + 1) / 2;
+        return [(0, half), (half, rows - half)];
+    }
+
+    /// <summary>Runs part 0..count−1, on several threads when there are several cores.</summary>
+    private static void RunParts(int count, Action<int> body)
+    {
+        if (count == 1 || Environment.ProcessorCount == 1)
+        {
+            for (int p = 0; p < count; p++)
+            {
+                body(p);
+            }
+
+            return;
+        }
+
+        Parallel.For(0, count, body);
+    }
+
+    private void ForwardChunks(Tensor input, Tensor result, int first, int count)
+    {
+        Activations? state = null;
+        for (int start = first; start < first + count; start += ChunkImages)
+        {
+            int images = Math.Min(ChunkImages, first + count - start);
+            state = state is not null && state.Images == images ? state : new Activations(this, images);
+            Run(
+                input.Data.AsSpan(start * InputFeatures, images * InputFeatures),
+                result.Data.AsSpan(start * OutputFeatures, images * OutputFeatures),
+                state);
+        }
     }
 
     /// <summary>Runs the layers on <c>state.Images</c> images, keeping every activation in state.</summary>
@@ -186,14 +228,33 @@ public sealed class ResidualConvNet : IConditioner
         _output.Forward(state.Final, theta, images, h, w);
     }
 
-    private void EnsureGradientBuffers(int length)
+    private void BackwardPart(Part part, Tensor input, Tensor outputGradient, Tensor inputGradient)
     {
-        if (_hiddenGradient is null || _hiddenGradient.Length != length)
+        Activations state = part.State;
+        int images = part.Count;
+        (int h, int w) = (InputShape.Height, InputShape.Width);
+        Span<float> dHidden = part.HiddenGradient;
+        Span<float> dBranch = part.BranchGradient;
+        Span<float> dInner = part.InnerGradient;
+        ReadOnlySpan<float> dTheta = outputGradient.Data.AsSpan(
+            part.First * OutputFeatures, images * OutputFeatures);
+        Conv2d.GradientSink[] sinks = part.Sinks;
+
+        _output.BackwardInto(state.Final, dTheta, dHidden, images, h, w, sinks[^1]);
+        ActivationFunctions.MultiplyByDerivative(_activation, state.Final, dHidden);
+        for (int l = Blocks - 1; l >= 0; l--)
         {
-            _hiddenGradient = new float[length];
-            _branchGradient = new float[length];
-            _innerGradient = new float[length];
+            _blockConvolutions[(2 * l) + 1].BackwardInto(
+                state.Inner[l], dHidden, dInner, images, h, w, sinks[(2 * l) + 2]);
+            ActivationFunctions.MultiplyByDerivative(_activation, state.Inner[l], dInner);
+            _blockConvolutions[2 * l].BackwardInto(state.Outer[l], dInner, dBranch, images, h, w, sinks[(2 * l) + 1]);
+            ActivationFunctions.MultiplyByDerivative(_activation, state.Outer[l], dBranch);
+            TensorPrimitives.Add(dHidden, dBranch, dHidden);
         }
+
+        _input.BackwardInto(
+            input.Data.AsSpan(part.First * InputFeatures, images * InputFeatures), dHidden,
+            inputGradient.Data.AsSpan(part.First * InputFeatures, images * InputFeatures), images, h, w, sinks[0]);
     }
 
     private void CheckInput(Tensor input, string parameterName)
@@ -227,8 +288,6 @@ public sealed class ResidualConvNet : IConditioner
                 Outer[l] = new float[length];
                 Inner[l] = new float[length];
             }
-
-            Output = new Tensor(images, net.OutputFeatures);
         }
 
         public int Images { get; }
@@ -242,7 +301,36 @@ public sealed class ResidualConvNet : IConditioner
         public float[][] Outer { get; }
 
         public float[][] Inner { get; }
+    }
 
-        public Tensor Output { get; }
+    /// <summary>One part of a training batch: its rows, activations, gradient buffers and the
+    /// convolutions' gradient sinks (in <see cref="Convolutions"/> order).</summary>
+    private sealed class Part
+    {
+        public Part(ResidualConvNet net, int first, int count)
+        {
+            First = first;
+            Count = count;
+            State = new Activations(net, count);
+            int length = count * net.HiddenChannels * net.InputShape.Pixels;
+            HiddenGradient = new float[length];
+            BranchGradient = new float[length];
+            InnerGradient = new float[length];
+            Sinks = [.. net._convolutions.Select(conv => new Conv2d.GradientSink(conv))];
+        }
+
+        public int First { get; }
+
+        public int Count { get; }
+
+        public Activations State { get; }
+
+        public float[] HiddenGradient { get; }
+
+        public float[] BranchGradient { get; }
+
+        public float[] InnerGradient { get; }
+
+        public Conv2d.GradientSink[] Sinks { get; }
     }
 }

@@ -29,7 +29,8 @@ public sealed class ImageFlowTests : IDisposable
     [Fact]
     public void Build_MnistShape_HasThreeScalesAndLeavesTheOddSevenBySevenUnsqueezed()
     {
-        Flow flow = FlowBuilder.Build(Spec(1, 28, 28) with { ConvChannels = 4, ResidualBlocks = 0 }, new RandomSource(1));
+        FlowSpec spec = Spec(1, 28, 28) with { ConvChannels = 4, ResidualBlocks = 0 };
+        Flow flow = FlowBuilder.Build(spec, new RandomSource(1));
 
         MultiScaleTransform multiScale = Assert.IsType<MultiScaleTransform>(
             Assert.IsType<CompositeTransform>(flow.Transform).Layers[^1]);
@@ -100,6 +101,31 @@ public sealed class ImageFlowTests : IDisposable
 
         Assert.Equal(3 + 3 + 4, layers.Length);
         Assert.All(layers, layer => Assert.True(layer.IsInitialized));
+    }
+
+    [Fact]
+    public void Training_SameSeed_GivesBitIdenticalParameters()
+    {
+        FlowSpec spec = Spec(1, 8, 8) with { ConvChannels = 5, ResidualBlocks = 1 };
+
+        float[] first = TrainTwoSteps(spec);
+        float[] second = TrainTwoSteps(spec);
+
+        Assert.Equal(first, second);
+    }
+
+    private static float[] TrainTwoSteps(FlowSpec spec)
+    {
+        Flow flow = FlowBuilder.Build(spec, new RandomSource(9));
+        var adam = new Adam(flow.Parameters);
+        for (int step = 0; step < 2; step++)
+        {
+            adam.ZeroGradients();
+            flow.ComputeLossAndGradients(Pixels(13, 64, new RandomSource(10 + step)));
+            adam.Step();
+        }
+
+        return [.. flow.Parameters.SelectMany(p => p.Value.Data)];
     }
 
     private static FlowSpec Spec(int c, int h, int w) => new()

@@ -5,7 +5,7 @@ namespace CouplingFlows.Tests.Nn;
 
 public sealed class ResidualConvNetTests
 {
-    /// <summary>Relative tolerance of analytic vs central-difference gradients through tanh layers in float32.</summary>
+    /// <summary>Relative tolerance of analytic vs central differences through tanh layers in float32.</summary>
     private const double GradientTolerance = 2e-2;
 
     [Fact]
