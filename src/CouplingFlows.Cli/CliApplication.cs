@@ -60,6 +60,7 @@ public static class CliApplication
         root.Subcommands.Add(TrainCommand.Create(context));
         root.Subcommands.Add(SampleCommand.Create(context));
         root.Subcommands.Add(EvaluateCommand.Create(context));
+        root.Subcommands.Add(BenchCommand.Create(context));
 
         return root;
     }

@@ -19,7 +19,10 @@ internal static class EvaluateCommand
             Description = "A .csv, .csv.gz or .npy file with one row per sample and the model's columns.",
             Required = true,
         };
-        var output = new Option<string?>("--out") { Description = "Write the log-densities as CSV here instead of stdout." };
+        var output = new Option<string?>("--out")
+        {
+            Description = "Write the log-densities as CSV here instead of stdout.",
+        };
         var seed = new Option<long>("--seed")
         {
             Description = "Seed of the dequantisation noise for discrete models.",

@@ -13,7 +13,11 @@ internal static class SampleCommand
     public static Command Create(CliContext context)
     {
         var model = new Option<string>("--model") { Description = "A model file or run folder.", Required = true };
-        var count = new Option<int>("-n", "--count") { Description = "Number of samples.", DefaultValueFactory = _ => 1000 };
+        var count = new Option<int>("-n", "--count")
+        {
+            Description = "Number of samples.",
+            DefaultValueFactory = _ => 1000,
+        };
         var temperature = new Option<float>("--temperature")
         {
             Description = "Scale of the base noise: 1 samples the model, below 1 gives cleaner, less varied samples.",

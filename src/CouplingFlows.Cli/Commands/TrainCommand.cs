@@ -31,7 +31,11 @@ internal static class TrainCommand
         };
         var lr = new Option<float>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3f };
         var steps = Int("--steps", "Optimiser steps.", 3000);
-        var seed = new Option<long>("--seed") { Description = "Seed of data split, weights and noise.", DefaultValueFactory = _ => 0 };
+        var seed = new Option<long>("--seed")
+        {
+            Description = "Seed of data split, weights and noise.",
+            DefaultValueFactory = _ => 0,
+        };
         var output = new Option<string?>("--out")
         {
             Description = "The run folder to write (default: runs/DATA-MODEL, numbered if taken).",
@@ -61,6 +65,14 @@ internal static class TrainCommand
         var preprocess = Choice("--preprocess",
             "Data preprocessing: auto (logit for digits and images, standardise CSV and .npy, none for toy sets).",
             "auto", "auto", "none", "standardize", "logit");
+        var conditioner = Choice("--conditioner",
+            "Conditioner network: mlp, or resnet (residual MLP blocks of --hidden width, --depth blocks).",
+            "mlp", "mlp", "resnet");
+        var memorySaving = new Option<bool>("--memory-saving")
+        {
+            Description = "Rebuild each layer's input through its exact inverse during backward instead of caching "
+                + "activations: memory stays flat with depth, each step costs about one more pass.",
+        };
         var scales = new Option<int?>("--scales")
         {
             Description = "Scales of realnvp-image (default: squeeze while both sides stay even and at least 4; "
@@ -73,7 +85,8 @@ internal static class TrainCommand
             + "metrics.json, loss.png and samples.png. Prints the metrics as JSON on stdout.")
         {
             data, model, layers, hidden, depth, activation, batch, lr, steps, seed, output, force, validation,
-            patience, clip, zeroInit, bins, tailBound, preprocess, scales, channels, blocks, progress,
+            patience, clip, zeroInit, bins, tailBound, preprocess, conditioner, memorySaving, scales, channels,
+            blocks, progress,
         };
         command.SetAction(parse =>
         {
@@ -101,6 +114,8 @@ internal static class TrainCommand
                 Bins = Positive(parse.GetValue(bins), "--bins"),
                 TailBound = PositiveFloat(parse.GetValue(tailBound), "--tail-bound"),
                 Preprocess = parse.GetValue(preprocess)!,
+                MemorySaving = parse.GetValue(memorySaving),
+                ResidualConditioner = parse.GetValue(conditioner) == "resnet",
                 Scales = parse.GetValue(scales) is int s ? Positive(s, "--scales") : null,
                 ConvChannels = Positive(parse.GetValue(channels), "--channels"),
                 ResidualBlocks = NonNegative(parse.GetValue(blocks), "--blocks"),

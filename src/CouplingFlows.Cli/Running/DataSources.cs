@@ -70,9 +70,9 @@ internal static class DataSources
 
         if (lower.Contains("idx3", StringComparison.Ordinal) || lower.Contains("ubyte", StringComparison.Ordinal))
         {
-            Tensor images = IdxReader.ReadImages(path);
-            int side = (int)Math.Round(Math.Sqrt(images.RowLength));
-            int[]? shape = side * side == images.RowLength ? [1, side, side] : null;
+            Tensor stored = IdxReader.Read(path);
+            Tensor images = stored.Reshape(stored.Rows, stored.RowLength);
+            int[]? shape = stored.Rank == 3 ? [1, stored.Shape[1], stored.Shape[2]] : null;
             return Split(name, images, seed, 256, PreprocessingKind.DequantizeLogit, shape, null);
         }
 

@@ -31,7 +31,8 @@ internal sealed class RunFolder
             if (Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any() && !force)
             {
                 throw new UsageException(
-                    $"--out '{path}' already holds files; pass --force to overwrite that run, or choose another folder.");
+                    $"--out '{path}' already holds files; pass --force to overwrite that run, "
+                    + "or choose another folder.");
             }
 
             if (File.Exists(path))

@@ -34,6 +34,7 @@ internal static class TrainJob
             GradientClipNorm = settings.ClipNorm,
             EarlyStoppingPatience = settings.Patience,
             Dequantize = data.Levels is not null,
+            MemorySaving = settings.MemorySaving,
             ValidationInterval = Math.Max(1, Math.Min(100, settings.Steps / 10)),
         };
         TrainingResult result = ProgressDisplay.Run(
@@ -45,7 +46,8 @@ internal static class TrainJob
         LossPlot.Save(result, folder.LossPlot, "nats per sample");
         SampleFigure.Save(flow, data, folder.Samples, settings.Seed);
         context.Output.WriteLine(metrics.ToJson());
-        context.Error.WriteLine($"Wrote {folder.Path}: {RunFolder.ModelFileName}, metrics.json, loss.png, samples.png.");
+        context.Error.WriteLine(
+            $"Wrote {folder.Path}: {RunFolder.ModelFileName}, metrics.json, loss.png, samples.png.");
 
         return Outcome(result, context);
     }
@@ -107,6 +109,7 @@ internal static class TrainJob
             HiddenLayers = settings.Depth,
             Activation = settings.Activation,
             ZeroLastLayer = settings.ZeroInit,
+            ResidualConditioner = settings.ResidualConditioner,
             ScaleBound = settings.ScaleBound,
             Bins = settings.Bins,
             TailBound = settings.TailBound,
@@ -148,7 +151,9 @@ internal static class TrainJob
     {
         bool discrete = data.Levels is not null;
         Tensor trainEval = discrete ? Evaluation.Dequantize(train, new RandomSource(settings.Seed + 101)) : train;
-        Tensor testEval = discrete ? Evaluation.Dequantize(data.Test, new RandomSource(settings.Seed + 202)) : data.Test;
+        Tensor testEval = discrete
+            ? Evaluation.Dequantize(data.Test, new RandomSource(settings.Seed + 202))
+            : data.Test;
         double trainNll = Evaluation.MeanNll(flow, trainEval);
         double testNll = Evaluation.MeanNll(flow, testEval);
         int d = data.Features;

@@ -46,6 +46,10 @@ internal sealed record TrainSettings
 
     public string Preprocess { get; init; } = "auto";
 
+    public bool MemorySaving { get; init; }
+
+    public bool ResidualConditioner { get; init; }
+
     public int? Scales { get; init; }
 
     public int ConvChannels { get; init; } = 32;

@@ -2,6 +2,7 @@ using CouplingFlows.Distributions;
 using CouplingFlows.Nn;
 using CouplingFlows.Numerics;
 using CouplingFlows.Transforms;
+using CouplingFlows.Transforms.Splines;
 
 namespace CouplingFlows.Flows;
 
@@ -159,26 +160,37 @@ public static class FlowBuilder
     {
         int kept = mask.IdentityIndices.Count;
         int changed = mask.TransformedIndices.Count;
-        var options = new MlpOptions(
-            spec.HiddenFeatures, spec.HiddenLayers, spec.Activation, spec.Init, spec.ZeroLastLayer);
         return spec.Kind switch
         {
             FlowKind.RealNvp => new AffineCoupling(
-                mask, Conditioner(name, kept, 2 * changed, options, spec, random), spec.ScaleBound),
-            FlowKind.Nice => new AdditiveCoupling(
-                mask, Conditioner(name, kept, changed, options, spec, random)),
-            _ => throw new NotSupportedException($"Flow kind {spec.Kind} is not supported by this build."),
+                mask, Conditioner(name, kept, 2 * changed, spec, random), spec.ScaleBound),
+            FlowKind.Nice => new AdditiveCoupling(mask, Conditioner(name, kept, changed, spec, random)),
+            FlowKind.Nsf => SplineCoupling(spec, mask, name, random),
+            _ => throw new NotSupportedException(
+                $"Flow kind {spec.Kind} is built by its own builder, not as a stack of tabular couplings."),
         };
     }
 
-    private static Mlp Conditioner(
-        string name, int inputs, int outputs, MlpOptions options, FlowSpec spec, RandomSource random)
+    private static RationalQuadraticSplineCoupling SplineCoupling(
+        FlowSpec spec, CouplingMask mask, string name, RandomSource random)
+    {
+        var options = new SplineOptions(spec.Bins, spec.TailBound);
+        int outputs = mask.TransformedIndices.Count * options.ParametersPerFeature;
+        return new RationalQuadraticSplineCoupling(
+            mask, Conditioner(name, mask.IdentityIndices.Count, outputs, spec, random), options);
+    }
+
+    private static IConditioner Conditioner(string name, int inputs, int outputs, FlowSpec spec, RandomSource random)
     {
         if (spec.ResidualConditioner)
         {
-            throw new NotSupportedException("Residual conditioners are not available in this build; use an MLP.");
+            var residual = new ResidualMlpOptions(
+                spec.HiddenFeatures, Math.Max(1, spec.HiddenLayers), spec.Activation, spec.Init, spec.ZeroLastLayer);
+            return new ResidualMlp(name, inputs, outputs, residual, random);
         }
 
+        var options = new MlpOptions(
+            spec.HiddenFeatures, spec.HiddenLayers, spec.Activation, spec.Init, spec.ZeroLastLayer);
         return new Mlp(name, inputs, outputs, options, random);
     }
 }

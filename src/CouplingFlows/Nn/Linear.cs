@@ -85,7 +85,7 @@ public sealed class Linear
             bias.CopyTo(output.Slice(i * outs, outs));
         }
 
-        Gemm.MultiplyCore(
+        Gemm.MultiplyCounted(
             MatrixLayout.Normal, MatrixLayout.Normal, rows, outs, InputFeatures,
             input, Weight.Value.Data, output, accumulate: true);
     }
@@ -100,7 +100,7 @@ public sealed class Linear
     {
         int ins = InputFeatures;
         int outs = OutputFeatures;
-        Gemm.MultiplyCore(
+        Gemm.MultiplyCounted(
             MatrixLayout.Transposed, MatrixLayout.Normal, ins, outs, rows,
             input, outputGradient, Weight.Gradient.Data, accumulate: true);
         Span<float> biasGradient = Bias.Gradient.Data;
@@ -111,7 +111,7 @@ public sealed class Linear
 
         if (!inputGradient.IsEmpty)
         {
-            Gemm.MultiplyCore(
+            Gemm.MultiplyCounted(
                 MatrixLayout.Normal, MatrixLayout.Transposed, rows, ins, outs,
                 outputGradient, Weight.Value.Data, inputGradient, accumulate: false);
         }

@@ -1,4 +1,5 @@
 using CouplingFlows.Numerics;
+using CouplingFlows.Transforms;
 
 namespace CouplingFlows.Nn;
 
@@ -10,7 +11,7 @@ namespace CouplingFlows.Nn;
 /// <para>With Glorot initialisation the output θ is small for inputs of unit scale, so a fresh
 /// affine coupling is close to the identity.</para>
 /// </remarks>
-public sealed class Mlp : IConditioner
+public sealed class Mlp : IConditioner, ITrainingCache
 {
     private readonly Linear[] _layers;
     private readonly Parameter[] _parameters;
@@ -65,6 +66,15 @@ public sealed class Mlp : IConditioner
 
     /// <summary>The linear layers, input first.</summary>
     public IReadOnlyList<Linear> Layers => _layers;
+
+    /// <inheritdoc/>
+    public void ReleaseTrainingCache()
+    {
+        _trainingInput = null;
+        _inputGradient = null;
+        Array.Clear(_activations);
+        Array.Clear(_gradients);
+    }
 
     /// <inheritdoc/>
     public Tensor Forward(Tensor input)

@@ -52,6 +52,23 @@ public static class Gemm
         MultiplyCore(layoutA, layoutB, m, n, k, a, b, c, accumulate);
     }
 
+    /// <summary>The counted entry point used by the layers: <see cref="MultiplyCore"/> plus statistics.</summary>
+    internal static void MultiplyCounted(
+        MatrixLayout layoutA,
+        MatrixLayout layoutB,
+        int m,
+        int n,
+        int k,
+        ReadOnlySpan<float> a,
+        ReadOnlySpan<float> b,
+        Span<float> c,
+        bool accumulate)
+    {
+        long start = GemmStatistics.Start();
+        MultiplyCore(layoutA, layoutB, m, n, k, a, b, c, accumulate);
+        GemmStatistics.Stop(start, m, n, k);
+    }
+
     internal static void MultiplyCore(
         MatrixLayout layoutA,
         MatrixLayout layoutB,

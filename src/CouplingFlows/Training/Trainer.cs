@@ -55,8 +55,25 @@ public sealed class Trainer
             CheckData(flow, validation, nameof(validation));
         }
 
-        var run = new TrainingRun(flow, train, validation, options, progress, _time);
-        return run.Execute(cancellationToken);
+        var stack = flow.Transform as Transforms.CompositeTransform;
+        bool previous = stack?.MemorySaving ?? false;
+        if (stack is not null)
+        {
+            stack.MemorySaving = options.MemorySaving;
+        }
+
+        try
+        {
+            var run = new TrainingRun(flow, train, validation, options, progress, _time);
+            return run.Execute(cancellationToken);
+        }
+        finally
+        {
+            if (stack is not null)
+            {
+                stack.MemorySaving = previous;
+            }
+        }
     }
 
     private static void CheckData(Flow flow, Tensor data, string name)

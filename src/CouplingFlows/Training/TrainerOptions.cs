@@ -30,6 +30,11 @@ public sealed record TrainerOptions
     /// <summary>Consecutive non-finite steps (skipped) after which the run stops.</summary>
     public int MaxConsecutiveNonFiniteSteps { get; init; } = 5;
 
+    /// <summary>Train with <see cref="Transforms.CompositeTransform.MemorySaving"/>: inputs are rebuilt
+    /// through the exact inverse during backward instead of cached, so activation memory does not grow with
+    /// depth.</summary>
+    public bool MemorySaving { get; init; }
+
     /// <summary>Whether the learning rate follows a cosine decay to zero over the run.</summary>
     public bool CosineSchedule { get; init; }
 

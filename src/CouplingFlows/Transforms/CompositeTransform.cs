@@ -15,6 +15,8 @@ public sealed class CompositeTransform : ITransform
     private readonly ITransform[] _layers;
     private readonly Parameter[] _parameters;
     private float[]? _trainingLogAbsDet;
+    private Tensor? _savedOutput;
+    private Tensor? _savedContext;
 
     /// <summary>Creates a stack.</summary>
     /// <param name="layers">At least one transform; all must share the same feature count.</param>
@@ -43,6 +45,16 @@ public sealed class CompositeTransform : ITransform
 
     /// <inheritdoc/>
     public int Features => _layers[0].Features;
+
+    /// <summary>
+    /// Whether training trades compute for memory: the training forward pass keeps no activations, and the
+    /// backward pass rebuilds each layer's input from its output through the exact inverse, x = f⁻¹(y),
+    /// re-runs that one layer's training forward pass and back-propagates through it, then drops its buffers.
+    /// </summary>
+    /// <remarks>Activation memory then stays that of one layer whatever the depth; each step costs about
+    /// one more forward and one inverse pass. Gradients equal the cached mode's up to float32 rounding of the
+    /// reconstructed inputs.</remarks>
+    public bool MemorySaving { get; set; }
 
     /// <summary>The layers, in forward order.</summary>
     public IReadOnlyList<ITransform> Layers => _layers;
@@ -96,10 +108,15 @@ public sealed class CompositeTransform : ITransform
         Tensor current = x;
         foreach (ITransform layer in _layers)
         {
-            TransformResult result = layer.ForwardTraining(current, context);
+            TransformResult result = MemorySaving
+                ? layer.Forward(current, context)
+                : layer.ForwardTraining(current, context);
             TensorPrimitives.Add(total, result.LogAbsDet, total);
             current = result.Output;
         }
+
+        _savedOutput = MemorySaving ? current : null;
+        _savedContext = context;
 
         return new TransformResult(current, total);
     }
@@ -107,11 +124,36 @@ public sealed class CompositeTransform : ITransform
     /// <inheritdoc/>
     public Tensor Backward(Tensor outputGradient, ReadOnlySpan<float> logAbsDetGradient)
     {
+        if (MemorySaving)
+        {
+            return BackwardRebuildingInputs(outputGradient, logAbsDetGradient);
+        }
+
         Tensor gradient = outputGradient;
         for (int l = _layers.Length - 1; l >= 0; l--)
         {
             gradient = _layers[l].Backward(gradient, logAbsDetGradient);
         }
+
+        return gradient;
+    }
+
+    private Tensor BackwardRebuildingInputs(Tensor outputGradient, ReadOnlySpan<float> logAbsDetGradient)
+    {
+        Tensor output = _savedOutput ?? throw new InvalidOperationException(
+            "Backward was called before ForwardTraining in memory-saving mode.");
+        Tensor gradient = outputGradient;
+        for (int l = _layers.Length - 1; l >= 0; l--)
+        {
+            ITransform layer = _layers[l];
+            Tensor input = layer.Inverse(output, _savedContext).Output;
+            layer.ForwardTraining(input, _savedContext);
+            gradient = layer.Backward(gradient, logAbsDetGradient);
+            (layer as ITrainingCache)?.ReleaseTrainingCache();
+            output = input;
+        }
+
+        _savedOutput = null;
 
         return gradient;
     }

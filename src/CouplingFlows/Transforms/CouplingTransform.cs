@@ -14,7 +14,7 @@ namespace CouplingFlows.Transforms;
 /// <para>θ is (B, |B|·P) for P = <see cref="ParametersPerFeature"/>; each subclass documents its
 /// layout. Dinh, Krueger and Bengio, "NICE" (2015), §3.2, <see href="https://arxiv.org/abs/1410.8516"/>.</para>
 /// </remarks>
-public abstract class CouplingTransform : ITransform
+public abstract class CouplingTransform : ITransform, ITrainingCache
 {
     private Tensor? _conditionerInput;
     private Tensor? _transformedInput;
@@ -132,6 +132,22 @@ public abstract class CouplingTransform : ITransform
         AddConditionerGradient(dConditionerInput, dx);
 
         return dx;
+    }
+
+    /// <inheritdoc/>
+    public virtual void ReleaseTrainingCache()
+    {
+        _conditionerInput = null;
+        _transformedInput = null;
+        _theta = null;
+        _output = null;
+        _outputBlock = null;
+        _outputGradientBlock = null;
+        _inputGradientBlock = null;
+        _thetaGradient = null;
+        _inputGradient = null;
+        _logAbsDet = null;
+        (Conditioner as ITrainingCache)?.ReleaseTrainingCache();
     }
 
     /// <summary>Writes y_B = g(x_B; θ) and adds Σ log|∂g/∂x| of each row to logAbsDet.</summary>

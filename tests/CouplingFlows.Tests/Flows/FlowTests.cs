@@ -56,4 +56,22 @@ public sealed class FlowTests
 
         Assert.Equal(725_504, flow.TrainableParameterCount);
     }
+
+    [Theory]
+    [InlineData(FlowKind.Nsf, 64, 2_107_136)]
+    [InlineData(FlowKind.Nsf, 2, 577_720)]
+    [InlineData(FlowKind.Nice, 64, 659_712)]
+    [InlineData(FlowKind.RealNvp, 2, 534_544)]
+    public void TrainableParameterCount_StandardConfigurations_MatchReference(
+        FlowKind kind, int features, long expected)
+    {
+        // The reference table's 8 couplings with 2 x 256 ReLU MLPs (NSF: K = 8 bins, 3K - 1 outputs per
+        // feature). NICE's count there excludes the final diagonal scaling, which adds D parameters here.
+        var spec = new FlowSpec { Kind = kind, Features = features, Layers = 8 };
+
+        Flow flow = FlowBuilder.Build(spec, new RandomSource(0));
+
+        long scaling = kind == FlowKind.Nice ? features : 0;
+        Assert.Equal(expected + scaling, flow.TrainableParameterCount);
+    }
 }

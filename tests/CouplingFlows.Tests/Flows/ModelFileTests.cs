@@ -40,7 +40,8 @@ public sealed class ModelFileTests : IDisposable
     [Fact]
     public void Load_FileCutToHalf_IsRefusedAndOriginalUnchanged()
     {
-        Flow flow = FlowBuilder.Build(new FlowSpec { Features = 4, Layers = 2, HiddenFeatures = 8 }, new RandomSource(1));
+        Flow flow = FlowBuilder.Build(
+            new FlowSpec { Features = 4, Layers = 2, HiddenFeatures = 8 }, new RandomSource(1));
         string path = Path.Combine(_folder, "model.cflow");
         ModelFile.Save(flow, path);
         byte[] original = File.ReadAllBytes(path);
@@ -56,7 +57,8 @@ public sealed class ModelFileTests : IDisposable
     [Fact]
     public void Load_OneFlippedByte_IsRefusedAsDamaged()
     {
-        Flow flow = FlowBuilder.Build(new FlowSpec { Features = 4, Layers = 2, HiddenFeatures = 8 }, new RandomSource(1));
+        Flow flow = FlowBuilder.Build(
+            new FlowSpec { Features = 4, Layers = 2, HiddenFeatures = 8 }, new RandomSource(1));
         byte[] bytes = ModelFile.ToBytes(flow);
         bytes[bytes.Length / 2] ^= 0x10;
 
@@ -80,7 +82,8 @@ public sealed class ModelFileTests : IDisposable
     [Fact]
     public void Load_NewerFormat_IsRefusedNamingTheVersion()
     {
-        Flow flow = FlowBuilder.Build(new FlowSpec { Features = 4, Layers = 1, HiddenFeatures = 4 }, new RandomSource(1));
+        Flow flow = FlowBuilder.Build(
+            new FlowSpec { Features = 4, Layers = 1, HiddenFeatures = 4 }, new RandomSource(1));
         byte[] bytes = ModelFile.ToBytes(flow);
         bytes[8] = 9;
 
@@ -92,7 +95,8 @@ public sealed class ModelFileTests : IDisposable
     [Fact]
     public void Save_OverExistingFile_LeavesNoTemporaryFiles()
     {
-        Flow flow = FlowBuilder.Build(new FlowSpec { Features = 4, Layers = 1, HiddenFeatures = 4 }, new RandomSource(1));
+        Flow flow = FlowBuilder.Build(
+            new FlowSpec { Features = 4, Layers = 1, HiddenFeatures = 4 }, new RandomSource(1));
         string path = Path.Combine(_folder, "model.cflow");
 
         ModelFile.Save(flow, path);

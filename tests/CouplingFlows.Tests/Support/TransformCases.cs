@@ -2,6 +2,7 @@ using CouplingFlows.Flows;
 using CouplingFlows.Nn;
 using CouplingFlows.Numerics;
 using CouplingFlows.Transforms;
+using CouplingFlows.Transforms.Splines;
 
 namespace CouplingFlows.Tests.Support;
 
@@ -22,6 +23,14 @@ public static class TransformCases
             CouplingMask.HalfSplit(4, keepFirst: true), Perturbed(new Mlp("c", 2, 2, SmallTanh, r), r))),
         new("additive-d5-elu", r => new AdditiveCoupling(
             CouplingMask.Alternating(5, keepEven: true), new Mlp("c", 3, 2, new MlpOptions(8, 2, Activation.Elu), r))),
+        // A spline is C¹: its log-slope bends at every knot, so a central difference whose step
+        // straddles a knot is off by O(step); these entries keep the drawn inputs clear of knots.
+        new("spline-d4-tanh", r => Spline(4, SmallTanh, r)),
+        new("spline-d5-residual-k5", r => ResidualSpline(5, new SplineOptions(binCount: 5), r)),
+        new("spline-d3-context", r => new RationalQuadraticSplineCoupling(
+            CouplingMask.Alternating(3, keepEven: true),
+            Perturbed(new Mlp("c", 2 + 2, 23, new MlpOptions(8, 2, Activation.Tanh), r), r),
+            contextFeatures: 2), contextFeatures: 2),
         new("permutation-d5", r => Permutation.Random(5, r)),
         new("diagonal-scaling-d4", r => RandomScaling(4, r)),
         new("logit-d3", _ => new Logit(3), TransformCase.UnitIntervalInput),
@@ -65,6 +74,23 @@ public static class TransformCases
         var mask = CouplingMask.Alternating(d, keepEven);
         var mlp = new Mlp("c", mask.IdentityIndices.Count, 2 * mask.TransformedIndices.Count, options, random);
         return new AffineCoupling(mask, Perturbed(mlp, random));
+    }
+
+    private static RationalQuadraticSplineCoupling Spline(int d, MlpOptions options, RandomSource random)
+    {
+        var mask = CouplingMask.Alternating(d, keepEven: true);
+        int outputs = mask.TransformedIndices.Count * RationalQuadraticSplineCoupling.RawParametersPerFeature(8);
+        var mlp = new Mlp("c", mask.IdentityIndices.Count, outputs, options, random);
+        return new RationalQuadraticSplineCoupling(mask, Perturbed(mlp, random));
+    }
+
+    private static RationalQuadraticSplineCoupling ResidualSpline(int d, SplineOptions spline, RandomSource random)
+    {
+        var mask = CouplingMask.Alternating(d, keepEven: false);
+        int outputs = mask.TransformedIndices.Count * spline.ParametersPerFeature;
+        var net = new ResidualMlp("c", mask.IdentityIndices.Count, outputs, new ResidualMlpOptions(12, 1), random);
+        random.FillGaussian(net.OutputLayer.Bias.Value.Data, 0.5f);
+        return new RationalQuadraticSplineCoupling(mask, net, spline);
     }
 
     /// <summary>Gives the output bias random values so the coupling is far from the identity.</summary>

@@ -49,7 +49,8 @@ public sealed class TrainerTests
     {
         Tensor train = ToyDataSets.Generate("moons", 1000, new RandomSource(1));
         Tensor validation = ToyDataSets.Generate("moons", 300, new RandomSource(2));
-        Flow flow = FlowBuilder.Build(new FlowSpec { Features = 2, Layers = 2, HiddenFeatures = 16 }, new RandomSource(3));
+        Flow flow = FlowBuilder.Build(
+            new FlowSpec { Features = 2, Layers = 2, HiddenFeatures = 16 }, new RandomSource(3));
 
         TrainingResult result = new Trainer().Fit(
             flow, train, validation, new TrainerOptions { Steps = 200, BatchSize = 100, ValidationInterval = 20 });
@@ -63,7 +64,8 @@ public sealed class TrainerTests
     public void Fit_DivergingLearningRate_StopsWithNonFiniteLossAndKeepsFiniteParameters()
     {
         Tensor train = ToyDataSets.Generate("moons", 512, new RandomSource(1));
-        Flow flow = FlowBuilder.Build(new FlowSpec { Features = 2, Layers = 2, HiddenFeatures = 8 }, new RandomSource(3));
+        Flow flow = FlowBuilder.Build(
+            new FlowSpec { Features = 2, Layers = 2, HiddenFeatures = 8 }, new RandomSource(3));
         train.Data[10] = float.NaN;
 
         TrainingResult result = new Trainer().Fit(
@@ -77,7 +79,8 @@ public sealed class TrainerTests
     [Fact]
     public void Fit_WrongColumnCount_NamesBothCounts()
     {
-        Flow flow = FlowBuilder.Build(new FlowSpec { Features = 3, Layers = 1, HiddenFeatures = 4 }, new RandomSource(1));
+        Flow flow = FlowBuilder.Build(
+            new FlowSpec { Features = 3, Layers = 1, HiddenFeatures = 4 }, new RandomSource(1));
 
         var error = Assert.Throws<ArgumentException>(
             () => new Trainer().Fit(flow, new Tensor(10, 2), null, new TrainerOptions { Steps = 1 }));

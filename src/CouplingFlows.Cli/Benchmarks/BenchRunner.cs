@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using CouplingFlows.Flows;
+using CouplingFlows.Nn;
+using CouplingFlows.Numerics;
+using CouplingFlows.Training;
+
+namespace CouplingFlows.Cli.Benchmarks;
+
+/// <summary>Measures one configuration: training step times, throughput, memory and product speed.</summary>
+internal static class BenchRunner
+{
+    private static readonly TimeSpan MinimumThroughputTime = TimeSpan.FromSeconds(1);
+
+    public static BenchResult Run(BenchConfig config, BenchOptions options, bool memorySaving)
+    {
+        BenchData data = BenchData.Load(config.Data, options);
+        Flow flow = BuildFlow(config, data, options);
+        if (flow.Transform is Transforms.CompositeTransform stack)
+        {
+            stack.MemorySaving = memorySaving;
+        }
+
+        var random = new RandomSource(options.Seed + 1);
+        (double[] stepMs, long allocated, double gflops, double gemmShare, double heapMib) =
+            TimeSteps(flow, data, options, random);
+        Array.Sort(stepMs);
+        double logProbRate = Throughput(options.ThroughputBatch, () =>
+            Evaluation.LogProb(flow, Batch(data, options.ThroughputBatch, random)));
+        double sampleRate = Throughput(options.ThroughputBatch, () => flow.Sample(options.ThroughputBatch, random));
+        using var process = Process.GetCurrentProcess();
+
+        return new BenchResult
+        {
+            Config = config.Name,
+            Parameters = flow.TrainableParameterCount,
+            Steps = stepMs.Length,
+            StepMsMedian = Round(Percentile(stepMs, 0.5)),
+            StepMsP10 = Round(Percentile(stepMs, 0.1)),
+            StepMsP90 = Round(Percentile(stepMs, 0.9)),
+            LogProbRowsPerS = Math.Round(logProbRate),
+            SampleRowsPerS = Math.Round(sampleRate),
+            PeakWorkingSetMib = Round(process.PeakWorkingSet64 / (1024.0 * 1024.0)),
+            HeapAfterStepMib = Round(heapMib),
+            GemmGflops = Round(gflops),
+            GemmShareOfStep = Round(gemmShare),
+            AllocatedBytesPerStep = allocated,
+            MemorySaving = memorySaving,
+            Layers = options.Layers,
+            DataNote = data.Note,
+        };
+    }
+
+    private static Flow BuildFlow(BenchConfig config, BenchData data, BenchOptions options)
+    {
+        var spec = new FlowSpec
+        {
+            Kind = config.Kind,
+            Features = data.Rows.RowLength,
+            Layers = options.Layers,
+            HiddenFeatures = 256,
+            HiddenLayers = 2,
+            Activation = Activation.Relu,
+            Preprocessing = data.Levels is null ? PreprocessingKind.None : PreprocessingKind.DequantizeLogit,
+            Levels = data.Levels ?? 256,
+            Bins = 8,
+            TailBound = 3f,
+        };
+        Flow flow = FlowBuilder.Build(spec, new RandomSource(options.Seed));
+        if (data.Levels is not null)
+        {
+            FlowBuilder.FitStandardization(flow, Evaluation.Dequantize(data.Rows, new RandomSource(options.Seed)));
+        }
+
+        return flow;
+    }
+
+    private static (double[] StepMs, long Allocated, double Gflops, double GemmShare, double HeapMib) TimeSteps(
+        Flow flow, BenchData data, BenchOptions options, RandomSource random)
+    {
+        var adam = new Adam(flow.Parameters, 1e-3f);
+        var batch = new Tensor(options.BatchSize, data.Rows.RowLength);
+        double[] times = new double[options.Steps];
+        long allocated = 0;
+        double measuredSeconds = 0;
+        for (int step = -options.WarmupSteps; step < options.Steps; step++)
+        {
+            FillBatch(batch, data, random);
+            if (step == 0)
+            {
+                GemmStatistics.Reset();
+                GemmStatistics.Enabled = true;
+            }
+
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            long start = Stopwatch.GetTimestamp();
+            adam.ZeroGradients();
+            flow.ComputeLossAndGradients(batch);
+            adam.Step();
+            TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
+            if (step >= 0)
+            {
+                times[step] = elapsed.TotalMilliseconds;
+                measuredSeconds += elapsed.TotalSeconds;
+                allocated += GC.GetAllocatedBytesForCurrentThread() - before;
+            }
+        }
+
+        GemmStatistics.Enabled = false;
+        double share = measuredSeconds > 0 ? GemmStatistics.Elapsed.TotalSeconds / measuredSeconds : 0;
+
+        // Weights, gradients, the optimiser's moments and whatever activations the layers keep between steps.
+        double heapMib = GC.GetTotalMemory(forceFullCollection: true) / (1024.0 * 1024.0);
+        GC.KeepAlive(adam);
+
+        return (times, allocated / Math.Max(1, options.Steps), GemmStatistics.GigaflopsPerSecond, share, heapMib);
+    }
+
+    private static void FillBatch(Tensor batch, BenchData data, RandomSource random)
+    {
+        int width = data.Rows.RowLength;
+        for (int i = 0; i < batch.Rows; i++)
+        {
+            int source = random.NextInt(data.Rows.Rows);
+            data.Rows.Data.AsSpan(source * width, width).CopyTo(batch.Row(i));
+        }
+
+        if (data.Levels is not null)
+        {
+            for (int i = 0; i < batch.Length; i++)
+            {
+                batch.Data[i] += random.NextSingle();
+            }
+        }
+    }
+
+    private static Tensor Batch(BenchData data, int rows, RandomSource random)
+    {
+        var batch = new Tensor(rows, data.Rows.RowLength);
+        FillBatch(batch, data, random);
+        return batch;
+    }
+
+    private static double Throughput(int rowsPerCall, Action call)
+    {
+        call();
+        int calls = 0;
+        long start = Stopwatch.GetTimestamp();
+        while (calls < 3 || Stopwatch.GetElapsedTime(start) < MinimumThroughputTime)
+        {
+            call();
+            calls++;
+        }
+
+        return calls * (double)rowsPerCall / Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+
+    private static double Percentile(double[] sorted, double q) =>
+        sorted.Length == 0 ? double.NaN : sorted[(int)Math.Round(q * (sorted.Length - 1))];
+
+    private static double Round(double value) => Math.Round(value, 2);
+}

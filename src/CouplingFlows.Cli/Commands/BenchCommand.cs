@@ -1,0 +1,94 @@
+using System.CommandLine;
+using System.Globalization;
+using CouplingFlows.Cli.Benchmarks;
+
+namespace CouplingFlows.Cli.Commands;
+
+/// <summary>coupling-flows bench: the standard configurations, measured as the reference figures were.</summary>
+internal static class BenchCommand
+{
+    private const string Header =
+        "config            params     ms/step  p10      p90      log_prob/s  samples/s   peak MiB  heap MiB "
+        + " GFLOP/s  B alloc/step";
+
+    public static Command Create(CliContext context)
+    {
+        var config = new Option<string>("--config")
+        {
+            Description = "A standard configuration (realnvp|nice|nsf-digits|moons|mnist) or all.",
+            DefaultValueFactory = _ => "all",
+        };
+        var json = new Option<bool>("--json") { Description = "One JSON object per line per configuration." };
+        var steps = TrainCommand.Int("--steps", "Measured training steps per configuration.", 50);
+        var warmup = TrainCommand.Int("--warmup", "Unmeasured warm-up steps.", 5);
+        var layers = TrainCommand.Int("--layers", "Coupling layers.", 8);
+        var memorySaving = new Option<bool>("--memory-saving")
+        {
+            Description = "Rebuild each coupling's input from its output during backward instead of caching it.",
+        };
+        var mnist = new Option<string?>("--mnist") { Description = "Path of the MNIST IDX images file." };
+        var command = new Command("bench",
+            "Measure training step time (forward, backward, Adam), log_prob and sampling throughput, peak memory "
+            + "and matrix-product speed for the standard configurations. Results on stdout.")
+        {
+            config, json, steps, warmup, layers, memorySaving, mnist,
+        };
+        command.SetAction(parse =>
+        {
+            var options = new BenchOptions
+            {
+                Steps = TrainCommand.Positive(parse.GetValue(steps), "--steps"),
+                WarmupSteps = Math.Max(0, parse.GetValue(warmup)),
+                Layers = TrainCommand.Positive(parse.GetValue(layers), "--layers"),
+                MnistPath = parse.GetValue(mnist),
+            };
+            bool asJson = parse.GetValue(json);
+            if (!asJson)
+            {
+                context.Output.WriteLine(Header);
+            }
+
+            foreach (BenchConfig selected in BenchConfig.Select(parse.GetValue(config)!))
+            {
+                context.Cancellation.ThrowIfCancellationRequested();
+                context.Error.WriteLine($"Measuring {selected.Name}...");
+                RunOne(selected, options, parse.GetValue(memorySaving), asJson, context);
+            }
+
+            return ExitCodes.Ok;
+        });
+
+        return command;
+    }
+
+    private static void RunOne(BenchConfig config, BenchOptions options, bool memorySaving, bool json, CliContext context)
+    {
+        BenchResult result;
+        try
+        {
+            result = BenchRunner.Run(config, options, memorySaving);
+        }
+        catch (NotSupportedException error)
+        {
+            context.Error.WriteLine($"{config.Name}: skipped: {error.Message}");
+            return;
+        }
+
+        if (json)
+        {
+            context.Output.WriteLine(result.ToJson());
+            return;
+        }
+
+        context.Output.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"{result.Config,-17} {result.Parameters,10:N0} {result.StepMsMedian,8:F2} {result.StepMsP10,8:F2} "
+            + $"{result.StepMsP90,8:F2} {result.LogProbRowsPerS,11:N0} {result.SampleRowsPerS,11:N0} "
+            + $"{result.PeakWorkingSetMib,9:F0} {result.HeapAfterStepMib,9:F0} {result.GemmGflops,8:F1}  "
+            + $"{result.AllocatedBytesPerStep:N0}"));
+        if (result.DataNote is not null)
+        {
+            context.Output.WriteLine($"  note: {result.DataNote}");
+        }
+    }
+}
