@@ -60,6 +60,8 @@ public static class CliApplication
         root.Subcommands.Add(TrainCommand.Create(context));
         root.Subcommands.Add(SampleCommand.Create(context));
         root.Subcommands.Add(EvaluateCommand.Create(context));
+        root.Subcommands.Add(CheckCommand.Create(context));
+        root.Subcommands.Add(StudyCommand.Create(context));
         root.Subcommands.Add(BenchCommand.Create(context));
 
         return root;

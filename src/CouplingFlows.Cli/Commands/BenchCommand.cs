@@ -61,7 +61,8 @@ internal static class BenchCommand
         return command;
     }
 
-    private static void RunOne(BenchConfig config, BenchOptions options, bool memorySaving, bool json, CliContext context)
+    private static void RunOne(
+        BenchConfig config, BenchOptions options, bool memorySaving, bool json, CliContext context)
     {
         BenchResult result;
         try

@@ -39,6 +39,11 @@ internal static class EvaluateCommand
             Flow flow = ModelLoader.Load(parse.GetRequiredValue(model));
             string path = parse.GetRequiredValue(data);
             Tensor rows = ReadRows(path);
+            if (rows.Rows == 0)
+            {
+                throw new InvalidDataException($"{path} holds no rows to score.");
+            }
+
             if (rows.RowLength != flow.Features)
             {
                 throw new InvalidDataException(
@@ -63,7 +68,7 @@ internal static class EvaluateCommand
         return command;
     }
 
-    private static Tensor ReadRows(string path)
+    internal static Tensor ReadRows(string path)
     {
         if (!File.Exists(path))
         {

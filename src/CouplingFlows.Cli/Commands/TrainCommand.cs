@@ -14,8 +14,8 @@ internal static class TrainCommand
         var data = new Option<string>("--data")
         {
             Description = "A bundled data set (digits, digits-images, moons, circles, eight-gaussians, checkerboard, "
-                + "pinwheel, spirals) or a .csv, .csv.gz, .npy or IDX file (FILE-idx3-ubyte[.gz]).",
-            Required = true,
+                + "pinwheel, spirals) or a .csv, .csv.gz, .npy or IDX file (FILE-idx3-ubyte[.gz]). Required "
+                + "unless --resume is given.",
         };
         var model = Choice("--model",
             "The flow: realnvp (affine couplings), nice (additive), nsf (splines) or realnvp-image (multi-scale "
@@ -81,19 +81,43 @@ internal static class TrainCommand
         var channels = Int("--channels", "Width of realnvp-image's convolutional conditioners.", 32);
         var blocks = Int("--blocks", "Residual blocks in each realnvp-image conditioner.", 2);
         var progress = Choice("--progress", "Progress display on stderr.", "auto", "auto", "bar", "lines", "none");
+        var checkpointEvery = new Option<int?>("--checkpoint-every")
+        {
+            Description = "Write RUNDIR/checkpoint.cflowck every N steps (default 500; 0: only when the run stops). "
+                + "A checkpoint is also written on Ctrl-C and when the loss diverges.",
+        };
+        var resume = new Option<string?>("--resume")
+        {
+            Description = "Continue the interrupted run in this run folder to its planned number of steps, with "
+                + "the settings stored in its checkpoint; only --progress and --checkpoint-every may be given too.",
+        };
         var command = new Command("train", "Fit a flow by maximum likelihood and write a run folder: model.cflow, "
             + "metrics.json, loss.png and samples.png. Prints the metrics as JSON on stdout.")
         {
             data, model, layers, hidden, depth, activation, batch, lr, steps, seed, output, force, validation,
             patience, clip, zeroInit, bins, tailBound, preprocess, conditioner, memorySaving, scales, channels,
-            blocks, progress,
+            blocks, progress, checkpointEvery, resume,
         };
+        Option[] runDefining =
+        [
+            data, model, layers, hidden, depth, activation, batch, lr, steps, seed, output, force, validation,
+            patience, clip, zeroInit, bins, tailBound, preprocess, conditioner, memorySaving, scales, channels, blocks,
+        ];
         command.SetAction(parse =>
         {
+            ProgressMode progressMode = ProgressDisplay.Parse(parse.GetValue(progress)!);
+            int? every = parse.GetValue(checkpointEvery) is int n ? NonNegative(n, "--checkpoint-every") : null;
+            if (parse.GetValue(resume) is string folder)
+            {
+                RefuseWithResume(parse, runDefining);
+                return TrainJob.Resume(folder, every, progressMode, context);
+            }
+
             FlowKind kind = ParseModel(parse.GetValue(model)!);
             var settings = new TrainSettings
             {
-                Data = parse.GetRequiredValue(data),
+                Data = parse.GetValue(data) ?? throw new UsageException(
+                    "--data is required: a bundled data set name or a data file (or --resume DIR to continue a run)."),
                 Model = kind,
                 Layers = Positive(parse.GetValue(layers), "--layers"),
                 Hidden = Positive(parse.GetValue(hidden), "--hidden"),
@@ -114,13 +138,14 @@ internal static class TrainCommand
                 Bins = Positive(parse.GetValue(bins), "--bins"),
                 TailBound = PositiveFloat(parse.GetValue(tailBound), "--tail-bound"),
                 Preprocess = parse.GetValue(preprocess)!,
+                CheckpointEvery = every ?? 500,
                 MemorySaving = parse.GetValue(memorySaving),
                 ResidualConditioner = parse.GetValue(conditioner) == "resnet",
                 Scales = parse.GetValue(scales) is int s ? Positive(s, "--scales") : null,
                 ConvChannels = Positive(parse.GetValue(channels), "--channels"),
                 ResidualBlocks = NonNegative(parse.GetValue(blocks), "--blocks"),
             };
-            return TrainJob.Run(settings, ProgressDisplay.Parse(parse.GetValue(progress)!), context);
+            return TrainJob.Run(settings, progressMode, context);
         });
 
         return command;
@@ -128,6 +153,20 @@ internal static class TrainCommand
 
     /// <summary>The default mini-batch of realnvp-image.</summary>
     internal const int ImageBatch = 64;
+
+    /// <summary>A resumed run keeps every setting of its checkpoint, so options that would change it are
+    /// refused.</summary>
+    private static void RefuseWithResume(ParseResult parse, Option[] runDefining)
+    {
+        string[] given = [.. runDefining.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name)];
+        if (given.Length > 0)
+        {
+            throw new UsageException(
+                $"--resume continues a run with the settings stored in its checkpoint, so {string.Join(", ", given)} "
+                + "cannot be given with it; only --progress and --checkpoint-every can. Start a new run (--out) "
+                + "to change settings.");
+        }
+    }
 
     internal static Option<int> Int(string name, string description, int defaultValue) =>
         new(name) { Description = description, DefaultValueFactory = _ => defaultValue };

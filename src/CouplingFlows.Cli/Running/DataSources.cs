@@ -16,6 +16,9 @@ internal static class DataSources
     /// <summary>The fraction of a file's or bundled set's rows held out for testing.</summary>
     public const double TestFraction = 0.2;
 
+    /// <summary>The fewest rows a file may hold: the test split takes round(0.2 N), which is 0 below 3.</summary>
+    public const int MinimumRows = 3;
+
     /// <summary>The names accepted besides file paths.</summary>
     public static IReadOnlyList<string> BundledNames => ["digits", DigitsImages, .. ToyDataSets.Names];
 
@@ -49,6 +52,11 @@ internal static class DataSources
 
         return LoadFile(data, seed);
     }
+
+    /// <summary>The --data value to store for a later --resume: a bundled name as is, a file by its full path,
+    /// so the run can be continued from any working folder.</summary>
+    public static string StoredName(string data) =>
+        BundledNames.Contains(data, StringComparer.OrdinalIgnoreCase) ? data : Path.GetFullPath(data);
 
     private static DataSet LoadFile(string path, long seed)
     {
@@ -89,13 +97,14 @@ internal static class DataSources
         int[]? imageShape,
         IReadOnlyList<string>? columns)
     {
-        if (values.Rows < 2)
+        DataSplit? split = values.Rows < MinimumRows ? null : DataSplit.Split(values.Rows, TestFraction, 0.0, seed);
+        if (split is null || split.Test.Length == 0 || split.Train.Length < 2)
         {
             throw new InvalidDataException(
-                $"{name} has {values.Rows} data row(s); training needs at least 2 (one to learn from, one to test).");
+                $"{name} has {values.Rows} data row(s); training needs at least {MinimumRows} (two to learn from, "
+                + "one to test).");
         }
 
-        DataSplit split = DataSplit.Split(values.Rows, TestFraction, 0.0, seed);
         return new DataSet(
             name, TensorRows.Take(values, split.Train), TensorRows.Take(values, split.Test),
             levels, preprocessing, imageShape, columns);

@@ -15,12 +15,13 @@ internal static class TrainJob
     public static int Run(TrainSettings settings, ProgressMode progressMode, CliContext context)
     {
         DataSet data = DataSources.Load(settings.Data, settings.Seed);
-        string modelName = Commands.TrainCommand.ModelName(settings.Model);
+        string modelName = ModelName(settings);
         FlowSpec spec = BuildSpec(settings, data);
-        RunFolder folder = RunFolder.Create(settings.Out, $"{data.Name}-{modelName}", settings.Force);
+        RunFolder folder = RunFolder.Plan(settings.Out, $"{data.Name}-{modelName}", settings.Force);
         (Tensor train, Tensor? validation) = SplitValidation(data.Train, settings);
         Flow flow = FlowBuilder.Build(spec, new RandomSource(settings.Seed));
         FitStandardization(flow, train, data, settings.Seed);
+        folder.Create();
         context.Error.WriteLine(
             $"Training {modelName} on {data.Name}: {train.Rows} train / {validation?.Rows ?? 0} validation / "
             + $"{data.Test.Rows} test rows, {data.Features} features, {flow.TrainableParameterCount:N0} parameters, "
@@ -37,36 +38,129 @@ internal static class TrainJob
             MemorySaving = settings.MemorySaving,
             ValidationInterval = Math.Max(1, Math.Min(100, settings.Steps / 10)),
         };
+        TrainSettings stored = settings with
+        {
+            Data = DataSources.StoredName(settings.Data),
+            Out = null,
+            Force = false,
+        };
+        Trainer trainer = CheckpointingTrainer(folder, stored, settings.CheckpointEvery);
         TrainingResult result = ProgressDisplay.Run(
             progressMode, context,
-            progress => new Trainer().Fit(flow, train, validation, options, progress, context.Cancellation));
+            progress => trainer.Fit(flow, train, validation, options, progress, context.Cancellation));
+
+        return Finish(new FinishedRun(flow, data, train, validation, settings, result, folder), context);
+    }
+
+    /// <summary>Continues the run of a folder from its checkpoint, with the settings stored there.</summary>
+    public static int Resume(string path, int? checkpointEvery, ProgressMode progressMode, CliContext context)
+    {
+        RunFolder folder = RunFolder.Existing(path);
+        TrainingCheckpoint checkpoint = CheckpointFile.Load(folder.Checkpoint);
+        TrainSettings settings = TrainSettings.FromJson(checkpoint.ApplicationData, folder.Checkpoint);
+        if (!checkpoint.CanResume)
+        {
+            return ReportEnded(checkpoint, folder, context);
+        }
+
+        if (!DataSources.BundledNames.Contains(settings.Data, StringComparer.OrdinalIgnoreCase)
+            && !File.Exists(settings.Data))
+        {
+            throw new FileNotFoundException(
+                $"--resume '{path}': the run's data file {settings.Data} no longer exists; put it back to continue.",
+                settings.Data);
+        }
+
+        DataSet data = DataSources.Load(settings.Data, settings.Seed);
+        (Tensor train, Tensor? validation) = SplitValidation(data.Train, settings);
+        Flow flow = checkpoint.RestoreFlow();
+        context.Error.WriteLine(
+            $"Resuming {ModelName(settings)} on {data.Name} in {folder.Path} at step {checkpoint.Step} of "
+            + $"{checkpoint.Options.Steps}, with the run's own settings. Losses are mean NLL in nats per sample.");
+        Trainer trainer = CheckpointingTrainer(folder, settings, checkpointEvery ?? settings.CheckpointEvery);
+        TrainingResult result = ProgressDisplay.Run(
+            progressMode, context,
+            progress => ResumeOnSameData(trainer, flow, train, validation, checkpoint, progress, settings, context));
+
+        return Finish(new FinishedRun(flow, data, train, validation, settings, result, folder), context);
+    }
+
+    private static TrainingResult ResumeOnSameData(
+        Trainer trainer, Flow flow, Tensor train, Tensor? validation, TrainingCheckpoint checkpoint,
+        IProgress<TrainingProgress>? progress, TrainSettings settings, CliContext context)
+    {
+        try
+        {
+            return trainer.Resume(flow, train, validation, checkpoint, progress, context.Cancellation);
+        }
+        catch (ArgumentException error) when (error.ParamName is "train" or "validation")
+        {
+            throw new InvalidDataException(
+                $"{settings.Data} no longer holds the rows this run was trained on (it was changed or replaced), "
+                + "so the run cannot be continued exactly; start a new run instead.", error);
+        }
+    }
+
+    private static Trainer CheckpointingTrainer(RunFolder folder, TrainSettings stored, int every)
+    {
+        string json = stored.ToJson();
+        return new Trainer
+        {
+            Checkpoints = new CheckpointPolicy(
+                every, checkpoint => CheckpointFile.Save(checkpoint.WithApplicationData(json), folder.Checkpoint)),
+        };
+    }
+
+    private static int ReportEnded(TrainingCheckpoint checkpoint, RunFolder folder, CliContext context)
+    {
+        string where = $"{folder.Path}: the run already ended at step {checkpoint.Step} of {checkpoint.Options.Steps}";
+        if (checkpoint.Outcome == StopReason.NonFiniteLoss)
+        {
+            context.Error.WriteLine(
+                $"error: {where} because the loss stayed non-finite; resuming would repeat that. Start a new run "
+                + "with a lower --lr or with --clip.");
+            return ExitCodes.Failed;
+        }
+
+        context.Error.WriteLine($"{where} ({checkpoint.Outcome}); there is nothing to resume.");
+        return ExitCodes.Ok;
+    }
+
+    private static int Finish(FinishedRun run, CliContext context)
+    {
+        (Flow flow, DataSet data, _, _, TrainSettings settings, TrainingResult result, RunFolder folder) = run;
         ModelFile.Save(flow, folder.Model);
-        RunMetrics metrics = Measure(flow, data, train, validation, settings, result, modelName);
+        RunMetrics metrics = Measure(run);
         AtomicFile.WriteAllText(folder.Metrics, metrics.ToJson());
         LossPlot.Save(result, folder.LossPlot, "nats per sample");
         SampleFigure.Save(flow, data, folder.Samples, settings.Seed);
         context.Output.WriteLine(metrics.ToJson());
         context.Error.WriteLine(
-            $"Wrote {folder.Path}: {RunFolder.ModelFileName}, metrics.json, loss.png, samples.png.");
+            $"Wrote {folder.Path}: {RunFolder.ModelFileName}, metrics.json, loss.png, samples.png, "
+            + $"{RunFolder.CheckpointFileName}.");
 
-        return Outcome(result, context);
+        return Outcome(result, folder, context);
     }
 
-    private static int Outcome(TrainingResult result, CliContext context)
+    private static int Outcome(TrainingResult result, RunFolder folder, CliContext context)
     {
         switch (result.StopReason)
         {
             case StopReason.NonFiniteLoss:
-                context.Error.WriteLine($"error: training diverged. {result.Message}");
+                context.Error.WriteLine(
+                    $"error: training diverged. {result.Message} {RunFolder.CheckpointFileName} keeps them too.");
                 return ExitCodes.Failed;
             case StopReason.Cancelled:
                 context.Error.WriteLine(
-                    $"Cancelled at step {result.StepsCompleted}; the model of step {result.BestStep} was saved.");
+                    $"Cancelled after step {result.StepsCompleted}; the model of step {result.BestStep} was saved. "
+                    + $"Continue with: coupling-flows train --resume \"{folder.Path}\"");
                 return ExitCodes.Cancelled;
             default:
                 return ExitCodes.Ok;
         }
     }
+
+    private static string ModelName(TrainSettings settings) => Commands.TrainCommand.ModelName(settings.Model);
 
     private static (Tensor Train, Tensor? Validation) SplitValidation(Tensor train, TrainSettings settings)
     {
@@ -132,7 +226,7 @@ internal static class TrainJob
         return spec;
     }
 
-    private static void FitStandardization(Flow flow, Tensor train, DataSet data, long seed)
+    internal static void FitStandardization(Flow flow, Tensor train, DataSet data, long seed)
     {
         Tensor rows = data.Levels is null ? train : Evaluation.Dequantize(train, new RandomSource(seed + 404));
         try
@@ -145,10 +239,10 @@ internal static class TrainJob
         }
     }
 
-    private static RunMetrics Measure(
-        Flow flow, DataSet data, Tensor train, Tensor? validation, TrainSettings settings, TrainingResult result,
-        string modelName)
+    private static RunMetrics Measure(FinishedRun run)
     {
+        (Flow flow, DataSet data, Tensor train, Tensor? validation, TrainSettings settings, TrainingResult result, _) =
+            run;
         bool discrete = data.Levels is not null;
         Tensor trainEval = discrete ? Evaluation.Dequantize(train, new RandomSource(settings.Seed + 101)) : train;
         Tensor testEval = discrete
@@ -159,7 +253,7 @@ internal static class TrainJob
         int d = data.Features;
         return new RunMetrics
         {
-            Model = modelName,
+            Model = ModelName(settings),
             Data = data.Name,
             Features = d,
             Parameters = flow.TrainableParameterCount,
@@ -195,4 +289,14 @@ internal static class TrainJob
 
     /// <summary>Formats a number for messages, invariant culture.</summary>
     public static string Number(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
+
+    /// <summary>What <see cref="Finish"/> writes out.</summary>
+    private sealed record FinishedRun(
+        Flow Flow,
+        DataSet Data,
+        Tensor Train,
+        Tensor? Validation,
+        TrainSettings Settings,
+        TrainingResult Result,
+        RunFolder Folder);
 }

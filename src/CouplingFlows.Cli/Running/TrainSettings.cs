@@ -1,11 +1,20 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using CouplingFlows.Flows;
 using CouplingFlows.Nn;
 
 namespace CouplingFlows.Cli.Running;
 
-/// <summary>Everything the train command was asked for.</summary>
+/// <summary>Everything the train command was asked for; stored in the run's checkpoint for --resume.</summary>
 internal sealed record TrainSettings
 {
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
     public required string Data { get; init; }
 
     public FlowKind Model { get; init; } = FlowKind.RealNvp;
@@ -55,4 +64,24 @@ internal sealed record TrainSettings
     public int ConvChannels { get; init; } = 32;
 
     public int ResidualBlocks { get; init; } = 2;
+
+    public int CheckpointEvery { get; init; } = 500;
+
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    /// <summary>Reads the settings stored in a checkpoint by <see cref="ToJson"/>.</summary>
+    /// <exception cref="InvalidDataException">There are none, or they cannot be read.</exception>
+    public static TrainSettings FromJson(string? json, string source)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<TrainSettings>(json ?? "null", JsonOptions)
+                ?? throw new InvalidDataException(
+                    $"{source} holds no train settings; it was not written by coupling-flows train.");
+        }
+        catch (JsonException error)
+        {
+            throw new InvalidDataException($"{source}: its train settings cannot be read: {error.Message}", error);
+        }
+    }
 }

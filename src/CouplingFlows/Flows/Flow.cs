@@ -12,8 +12,8 @@ namespace CouplingFlows.Flows;
 /// <para>log p(x) = log p_Z(f(x)) + log|det ∂f/∂x| (change of variables).</para>
 /// <para>Sampling draws z ~ p_Z and returns x = f⁻¹(z); then log p(x) = log p_Z(z) − log|det ∂f⁻¹/∂z|.</para>
 /// <para>Inference (<see cref="LogProb"/>, <see cref="Sample"/>) is safe to call from several threads
-/// at once on a flow that is not being trained. Training (<see cref="ComputeLossAndGradients"/>)
-/// must run on one thread.</para>
+/// at once on a flow that is not being trained; give each thread its own <see cref="RandomSource"/>,
+/// which is not thread-safe. Training (<see cref="ComputeLossAndGradients"/>) must run on one thread.</para>
 /// </remarks>
 public sealed class Flow
 {

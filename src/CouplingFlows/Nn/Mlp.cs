@@ -67,6 +67,9 @@ public sealed class Mlp : IConditioner, ITrainingCache
     /// <summary>The linear layers, input first.</summary>
     public IReadOnlyList<Linear> Layers => _layers;
 
+    /// <summary>The non-linearity applied after every linear layer but the last.</summary>
+    public Activation Activation => _activation;
+
     /// <inheritdoc/>
     public void ReleaseTrainingCache()
     {

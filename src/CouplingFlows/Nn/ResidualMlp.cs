@@ -86,6 +86,9 @@ public sealed class ResidualMlp : IConditioner
     /// <inheritdoc/>
     public IReadOnlyList<Parameter> Parameters => _parameters;
 
+    /// <summary>The non-linearity a of the residual branches.</summary>
+    public Activation Activation => _activation;
+
     /// <summary>The output layer (W_out, b_out).</summary>
     public Linear OutputLayer => _outputLayer;
 

@@ -1,6 +1,4 @@
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
+using System.Diagnostics;
 
 namespace CouplingFlows.Numerics;
 
@@ -10,23 +8,60 @@ namespace CouplingFlows.Numerics;
 /// <remarks>
 /// <para>C = op(A) · op(B) + β C, with op(A) of shape (m, k), op(B) of shape (k, n) and C of
 /// shape (m, n); β is 0 or 1 (<c>accumulate</c>).</para>
-/// <para>A transposed operand is first copied into a row-major scratch buffer so that the inner
-/// kernel always streams rows of B with SIMD fused multiply-adds.</para>
+/// <para>C[i, j] is summed as c ← fma(op(A)[i, p], op(B)[p, j], c) for p = 0, 1, …, k − 1, starting from
+/// β C[i, j]: one rounding per term, always in ascending p. The order does not depend on the processor's vector
+/// width, on the blocking or on <see cref="MaxDegreeOfParallelism"/>, so a product gives the same bits on one
+/// thread as on several. The rounding error of each element is at most about k · 2⁻²⁴ · Σ_p |a_ip · b_pj|.
+/// </para>
+/// <para>Implementation: op(B) is packed into panels as wide as a register tile (32 columns with Vector512,
+/// two vectors otherwise), a transposed B being transposed inside the packing; A is read in place in either
+/// layout. Register tiles of 8 × 32 (Vector512) or 6 × two vectors (Vector256 or Vector128) of C are summed in
+/// registers; the inner dimension is split into blocks of at most 256 and the rows and columns into blocks that
+/// keep the packed operands in cache. Products with k ≤ 4, at most 4 rows, or at most 8 columns and A stored
+/// transposed take simpler paths with the same summation order. Packing buffers are per-thread and reused, so a
+/// call allocates nothing once a thread has run a product of the same size.</para>
+/// <para>Thread safety: any number of threads may multiply at once (on distinct C buffers); each has its own
+/// packing buffers.</para>
 /// </remarks>
 public static class Gemm
 {
-    private const int RowBlock = 4;
+    private static int s_maxDegreeOfParallelism = Environment.ProcessorCount;
+
+    /// <summary>The most threads one product may use: the calling thread plus helper threads.</summary>
+    /// <value>At least 1; the default is <see cref="Environment.ProcessorCount"/>, and larger values act as the
+    /// processor count. Set 1 to keep every product on the calling thread.</value>
+    /// <remarks>
+    /// <para>Process-wide. A product is split into column (or row) blocks of C only when it has at least about
+    /// 4 MFLOP (2 · m · n · k) per thread, because handing off smaller products costs more than the second core
+    /// saves. Helpers are dedicated background threads, created on first use, that spin for about 0.1 ms after
+    /// each job and then sleep. When several threads multiply at once, only one product at a time uses the
+    /// helpers; the others run on their own thread.</para>
+    /// <para>Results are bitwise identical for every setting: the split never divides the inner dimension, and
+    /// each element of C is summed in the same order on every thread.</para>
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
+    public static int MaxDegreeOfParallelism
+    {
+        get => Volatile.Read(ref s_maxDegreeOfParallelism);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            Volatile.Write(ref s_maxDegreeOfParallelism, value);
+        }
+    }
 
     /// <summary>Computes C = op(A) · op(B), or adds it to C.</summary>
     /// <param name="layoutA">How A is read: Normal means A is stored (m, k), Transposed (k, m).</param>
     /// <param name="layoutB">How B is read: Normal means B is stored (k, n), Transposed (n, k).</param>
-    /// <param name="m">Rows of C.</param>
-    /// <param name="n">Columns of C.</param>
-    /// <param name="k">The inner dimension.</param>
-    /// <param name="a">The A buffer, m·k values.</param>
-    /// <param name="b">The B buffer, k·n values.</param>
-    /// <param name="c">The C buffer, m·n values.</param>
+    /// <param name="m">Rows of C, at least 0.</param>
+    /// <param name="n">Columns of C, at least 0.</param>
+    /// <param name="k">The inner dimension, at least 0; with k = 0 the product is zero.</param>
+    /// <param name="a">The A buffer, at least m·k values.</param>
+    /// <param name="b">The B buffer, at least k·n values.</param>
+    /// <param name="c">The C buffer, at least m·n values; only the first m·n are written. It must not overlap
+    /// A or B.</param>
     /// <param name="accumulate">True to add to C (β = 1), false to overwrite it (β = 0).</param>
+    /// <exception cref="ArgumentOutOfRangeException">m, n or k is negative.</exception>
     /// <exception cref="ArgumentException">A buffer is shorter than its shape needs.</exception>
     public static void Multiply(
         MatrixLayout layoutA,
@@ -42,17 +77,14 @@ public static class Gemm
         ArgumentOutOfRangeException.ThrowIfNegative(m);
         ArgumentOutOfRangeException.ThrowIfNegative(n);
         ArgumentOutOfRangeException.ThrowIfNegative(k);
-        if (a.Length < m * k || b.Length < k * n || c.Length < m * n)
-        {
-            throw new ArgumentException(
-                $"Buffers of {a.Length}, {b.Length} and {c.Length} values are too short for "
-                + $"({m} x {k}) · ({k} x {n}).");
-        }
+        RequireLength(a.Length, (long)m * k, nameof(a), layoutA == MatrixLayout.Normal ? (m, k) : (k, m));
+        RequireLength(b.Length, (long)k * n, nameof(b), layoutB == MatrixLayout.Normal ? (k, n) : (n, k));
+        RequireLength(c.Length, (long)m * n, nameof(c), (m, n));
 
         MultiplyCore(layoutA, layoutB, m, n, k, a, b, c, accumulate);
     }
 
-    /// <summary>The counted entry point used by the layers: <see cref="MultiplyCore"/> plus statistics.</summary>
+    /// <summary>The counted entry point used by the layers: the product plus <see cref="GemmStatistics"/>.</summary>
     internal static void MultiplyCounted(
         MatrixLayout layoutA,
         MatrixLayout layoutB,
@@ -69,6 +101,9 @@ public static class Gemm
         GemmStatistics.Stop(start, m, n, k);
     }
 
+    /// <summary>
+    /// <see cref="Multiply"/> without validation, on up to <see cref="MaxDegreeOfParallelism"/> threads.
+    /// </summary>
     internal static void MultiplyCore(
         MatrixLayout layoutA,
         MatrixLayout layoutB,
@@ -80,42 +115,57 @@ public static class Gemm
         Span<float> c,
         bool accumulate)
     {
-        if (!accumulate)
-        {
-            c[..(m * n)].Clear();
-        }
+        MultiplyCore(layoutA, layoutB, m, n, k, a, b, c, accumulate, MaxDegreeOfParallelism);
+    }
 
-        if (m == 0 || n == 0 || k == 0)
+    /// <summary><see cref="Multiply"/> without validation, on up to <paramref name="maxDegree"/> threads.</summary>
+    internal static unsafe void MultiplyCore(
+        MatrixLayout layoutA,
+        MatrixLayout layoutB,
+        int m,
+        int n,
+        int k,
+        ReadOnlySpan<float> a,
+        ReadOnlySpan<float> b,
+        Span<float> c,
+        bool accumulate,
+        int maxDegree)
+    {
+        Debug.Assert(m >= 0 && n >= 0 && k >= 0 && maxDegree >= 1);
+        Debug.Assert(a.Length >= m * k && b.Length >= k * n && c.Length >= m * n);
+        if (m == 0 || n == 0)
         {
             return;
         }
 
-        float[]? aPacked = null;
-        float[]? bPacked = null;
-        if (layoutA == MatrixLayout.Transposed)
+        if (k == 0)
         {
-            aPacked = System.Buffers.ArrayPool<float>.Shared.Rent(m * k);
-            Transpose(a, k, m, aPacked);
-            a = aPacked.AsSpan(0, m * k);
+            if (!accumulate)
+            {
+                c[..(m * n)].Clear();
+            }
+
+            return;
         }
 
-        if (layoutB == MatrixLayout.Transposed)
+        fixed (float* pa = a, pb = b, pc = c)
         {
-            bPacked = System.Buffers.ArrayPool<float>.Shared.Rent(k * n);
-            Transpose(b, n, k, bPacked);
-            b = bPacked.AsSpan(0, k * n);
+            var operands = new GemmOperands(layoutA, layoutB, m, n, k, pa, pb, pc, accumulate);
+            int threads = GemmParallel.ThreadCount(m, n, k, maxDegree);
+            if (threads == 1 || !GemmParallel.TryMultiply(operands, threads))
+            {
+                GemmBlocked.Multiply(operands, 0, m, 0, n);
+            }
         }
+    }
 
-        MultiplyRowMajor(m, n, k, a, b, c);
-
-        if (aPacked is not null)
+    private static void RequireLength(int length, long needed, string name, (int Rows, int Columns) stored)
+    {
+        if (length < needed)
         {
-            System.Buffers.ArrayPool<float>.Shared.Return(aPacked);
-        }
-
-        if (bPacked is not null)
-        {
-            System.Buffers.ArrayPool<float>.Shared.Return(bPacked);
+            throw new ArgumentException(
+                $"{name} holds {length} values but a ({stored.Rows} x {stored.Columns}) operand needs {needed}.",
+                name);
         }
     }
 
@@ -137,84 +187,6 @@ public static class Gemm
                     }
                 }
             }
-        }
-    }
-
-    private static void MultiplyRowMajor(
-        int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c)
-    {
-        int i = 0;
-        for (; i + RowBlock <= m; i += RowBlock)
-        {
-            FourRows(i, n, k, a, b, c);
-        }
-
-        for (; i < m; i++)
-        {
-            OneRow(i, n, k, a, b, c);
-        }
-    }
-
-    private static void FourRows(int i, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c)
-    {
-        ref float c0 = ref MemoryMarshal.GetReference(c.Slice(i * n));
-        ref float c1 = ref Unsafe.Add(ref c0, n);
-        ref float c2 = ref Unsafe.Add(ref c1, n);
-        ref float c3 = ref Unsafe.Add(ref c2, n);
-        ReadOnlySpan<float> a0 = a.Slice(i * k, k);
-        ReadOnlySpan<float> a1 = a.Slice((i + 1) * k, k);
-        ReadOnlySpan<float> a2 = a.Slice((i + 2) * k, k);
-        ReadOnlySpan<float> a3 = a.Slice((i + 3) * k, k);
-        int width = Vector<float>.Count;
-        int j = 0;
-        for (; j + width <= n; j += width)
-        {
-            Vector<float> s0 = Vector.LoadUnsafe(ref c0, (nuint)j);
-            Vector<float> s1 = Vector.LoadUnsafe(ref c1, (nuint)j);
-            Vector<float> s2 = Vector.LoadUnsafe(ref c2, (nuint)j);
-            Vector<float> s3 = Vector.LoadUnsafe(ref c3, (nuint)j);
-            ref float bColumn = ref Unsafe.Add(ref MemoryMarshal.GetReference(b), j);
-            for (int p = 0; p < k; p++)
-            {
-                Vector<float> bv = Vector.LoadUnsafe(ref Unsafe.Add(ref bColumn, p * n));
-                s0 = Vector.FusedMultiplyAdd(new Vector<float>(a0[p]), bv, s0);
-                s1 = Vector.FusedMultiplyAdd(new Vector<float>(a1[p]), bv, s1);
-                s2 = Vector.FusedMultiplyAdd(new Vector<float>(a2[p]), bv, s2);
-                s3 = Vector.FusedMultiplyAdd(new Vector<float>(a3[p]), bv, s3);
-            }
-
-            s0.StoreUnsafe(ref c0, (nuint)j);
-            s1.StoreUnsafe(ref c1, (nuint)j);
-            s2.StoreUnsafe(ref c2, (nuint)j);
-            s3.StoreUnsafe(ref c3, (nuint)j);
-        }
-
-        for (; j < n; j++)
-        {
-            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
-            for (int p = 0; p < k; p++)
-            {
-                float bv = b[(p * n) + j];
-                s0 += a0[p] * bv;
-                s1 += a1[p] * bv;
-                s2 += a2[p] * bv;
-                s3 += a3[p] * bv;
-            }
-
-            Unsafe.Add(ref c0, j) += s0;
-            Unsafe.Add(ref c1, j) += s1;
-            Unsafe.Add(ref c2, j) += s2;
-            Unsafe.Add(ref c3, j) += s3;
-        }
-    }
-
-    private static void OneRow(int i, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c)
-    {
-        Span<float> cRow = c.Slice(i * n, n);
-        ReadOnlySpan<float> aRow = a.Slice(i * k, k);
-        for (int p = 0; p < k; p++)
-        {
-            TensorPrimitives.MultiplyAdd(b.Slice(p * n, n), aRow[p], cRow, cRow);
         }
     }
 }

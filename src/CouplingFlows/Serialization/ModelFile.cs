@@ -97,6 +97,13 @@ public static class ModelFile
     public static Flow FromBytes(byte[] bytes, string sourceName)
     {
         ArgumentNullException.ThrowIfNull(bytes);
+        if (bytes.AsSpan().StartsWith("CFLOWCKP"u8))
+        {
+            throw new ModelFileException(
+                sourceName, "not a CouplingFlows model file but a training checkpoint; load the run's model.cflow, "
+                + "or continue the run with train --resume.");
+        }
+
         if (bytes.Length < Signature.Length || !bytes.AsSpan(0, Signature.Length).SequenceEqual(Signature))
         {
             throw new ModelFileException(sourceName, "not a CouplingFlows model file (the signature is missing).");
@@ -125,8 +132,8 @@ public static class ModelFile
         {
             return Parse(bytes, body.Length, sourceName);
         }
-        catch (Exception error) when (error is EndOfStreamException or JsonException or ArgumentException
-            or IOException or NotSupportedException or OverflowException)
+        catch (Exception error) when (error is EndOfStreamException or InvalidDataException or JsonException
+            or ArgumentException or IOException or NotSupportedException or OverflowException)
         {
             throw new ModelFileException($"{sourceName}: unreadable model content: {error.Message}", error);
         }

@@ -1,6 +1,9 @@
 namespace CouplingFlows.Serialization;
 
-/// <summary>A model file could not be read: it is foreign, damaged, truncated or from a newer format.</summary>
+/// <summary>
+/// A model file or a training checkpoint could not be read: it is foreign, damaged, truncated, from a newer
+/// format, or contradicts itself.
+/// </summary>
 public sealed class ModelFileException : Exception
 {
     /// <summary>Creates the exception.</summary>

@@ -378,7 +378,7 @@ public class CsvReaderTests
     {
         using var directory = new TemporaryDirectory();
         string whole = directory.File("whole.csv.gz");
-        CsvWriter.Write(whole, new Numerics.Tensor(500, 4));
+        CsvWriter.Write(whole, new CouplingFlows.Numerics.Tensor(500, 4));
         byte[] compressed = File.ReadAllBytes(whole);
         int keep = divisor == 1 ? compressed.Length - 1 : compressed.Length / divisor;
         string path = directory.WriteBytes("cut.csv.gz", compressed[..keep]);

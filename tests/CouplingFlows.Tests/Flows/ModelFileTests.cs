@@ -1,6 +1,8 @@
+using CouplingFlows.Data;
 using CouplingFlows.Flows;
 using CouplingFlows.Numerics;
 using CouplingFlows.Serialization;
+using CouplingFlows.Training;
 
 namespace CouplingFlows.Tests.Flows;
 
@@ -103,5 +105,60 @@ public sealed class ModelFileTests : IDisposable
         ModelFile.Save(flow, path);
 
         Assert.Equal(["model.cflow"], Directory.GetFiles(_folder).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void FromBytes_CutAtAnyLength_IsRefusedWithAReason()
+    {
+        var spec = new FlowSpec { Features = 3, Layers = 2, HiddenFeatures = 5 };
+        Flow flow = FlowBuilder.Build(spec, new RandomSource(1));
+        byte[] bytes = ModelFile.ToBytes(flow);
+
+        for (int length = 0; length < bytes.Length; length += 1 + (length / 7))
+        {
+            var error = Assert.Throws<ModelFileException>(() => ModelFile.FromBytes(bytes[..length], "cut.cflow"));
+
+            Assert.StartsWith("cut.cflow: ", error.Message, StringComparison.Ordinal);
+            Assert.True(
+                error.Message.Contains("truncated", StringComparison.Ordinal)
+                || error.Message.Contains("signature", StringComparison.Ordinal),
+                $"{length} bytes: {error.Message}");
+        }
+    }
+
+    [Fact]
+    public void FromBytes_ImpossibleCountUnderAValidChecksum_IsRefusedAsUnreadable()
+    {
+        var spec = new FlowSpec { Features = 3, Layers = 1, HiddenFeatures = 4 };
+        Flow flow = FlowBuilder.Build(spec, new RandomSource(1));
+        byte[] bytes = ModelFile.ToBytes(flow);
+        byte[] body = bytes[..^32];
+        BitConverter.TryWriteBytes(body.AsSpan(12), -5);
+        byte[] forged = [.. body, .. System.Security.Cryptography.SHA256.HashData(body)];
+
+        var error = Assert.Throws<ModelFileException>(() => ModelFile.FromBytes(forged, "forged.cflow"));
+
+        Assert.Contains("forged.cflow: unreadable model content", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_ACheckpointFile_IsRefusedAsNotAModel()
+    {
+        Tensor train = ToyDataSets.Generate("moons", 32, new RandomSource(1));
+        TrainingCheckpoint? checkpoint = null;
+        var trainer = new Trainer
+        {
+            Checkpoints = new CheckpointPolicy(0, c => checkpoint = c),
+        };
+        trainer.Fit(
+            FlowBuilder.Build(new FlowSpec { Features = 2, Layers = 1, HiddenFeatures = 4 }, new RandomSource(2)),
+            train, null, new TrainerOptions { Steps = 2, BatchSize = 8 });
+        string path = Path.Combine(_folder, "checkpoint.cflowck");
+        CheckpointFile.Save(checkpoint!, path);
+
+        var error = Assert.Throws<ModelFileException>(() => ModelFile.Load(path));
+
+        Assert.Contains(
+            "not a CouplingFlows model file but a training checkpoint", error.Message, StringComparison.Ordinal);
     }
 }
