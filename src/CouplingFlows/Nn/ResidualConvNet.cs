@@ -85,6 +85,9 @@ public sealed class ResidualConvNet : IConditioner
     /// <summary>The number of residual blocks N.</summary>
     public int Blocks => _blockConvolutions.Length / 2;
 
+    /// <summary>The non-linearity inside and after the blocks.</summary>
+    public Activation Activation => _activation;
+
     /// <summary>The width of the hidden maps.</summary>
     public int HiddenChannels => _input.OutputChannels;
 

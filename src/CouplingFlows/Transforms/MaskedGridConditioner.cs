@@ -54,8 +54,15 @@ public sealed class MaskedGridConditioner : IConditioner
         _transformed = mask.TransformedArray;
         _features = mask.Features;
         _parametersPerFeature = parametersPerFeature;
+        Mask = mask;
         Network = network;
     }
+
+    /// <summary>The coupling's mask.</summary>
+    public CouplingMask Mask { get; }
+
+    /// <summary>P, the number of θ values per transformed feature.</summary>
+    public int ParametersPerFeature => _parametersPerFeature;
 
     /// <summary>The full-grid network.</summary>
     public IConditioner Network { get; }
