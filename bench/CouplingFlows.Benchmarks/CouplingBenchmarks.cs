@@ -11,7 +11,9 @@ namespace CouplingFlows.Benchmarks;
 /// One coupling layer of the digits configurations (64 features, 2 x 256 ReLU conditioner, batch 256):
 /// inference forward, training forward plus backward, and the inverse.
 /// </summary>
-/// <remarks>Run: <c>dotnet run -c Release --project bench/CouplingFlows.Benchmarks -- --filter *Coupling*</c>.</remarks>
+/// <remarks>
+/// Run: <c>dotnet run -c Release --project bench/CouplingFlows.Benchmarks -- --filter *Coupling*</c>.
+/// </remarks>
 [ShortRunJob(RuntimeMoniker.Net10_0)]
 [MemoryDiagnoser]
 public class CouplingBenchmarks

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace CouplingFlows.Numerics;
@@ -34,9 +33,6 @@ internal static unsafe class GemmBlocked
     /// <summary>Columns of C per block: a packed block of B, 256 × 1024 floats (1 MiB), stays in the L2 cache.
     /// </summary>
     private const int ColumnBlock = 1024;
-
-    /// <summary>One row of zeros, read as C_in by every row of a tile when C is overwritten, not added to.</summary>
-    private static readonly float* ZeroPage = AllocateZeros();
 
     /// <summary>
     /// Computes the rectangle C[rowStart .. rowEnd, columnStart .. columnEnd] of the product; thin products go
@@ -121,7 +117,7 @@ internal static unsafe class GemmBlocked
                 if (tile < wholeRows && columns == panel.Width)
                 {
                     float* a = operands.AddressA(row, block.Depth, out nint rowStride, out nint depthStride);
-                    float* cIn = load ? c : ZeroPage;
+                    float* cIn = load ? c : GemmWorkspace.Zeros;
                     nint ldIn = load ? operands.N : 0;
                     GemmTiles.Run(isFullWidth, block.Kc, a, rowStride, depthStride, panel.B, cIn, ldIn, c, operands.N);
                 }
@@ -185,14 +181,5 @@ internal static unsafe class GemmBlocked
         public bool IsFullWidth { get; } = isFullWidth;
 
         public int Width => IsFullWidth ? GemmTiles.Columns : GemmTiles.Columns / 2;
-    }
-
-    private static float* AllocateZeros()
-    {
-        // Never freed: one 256-byte row for the life of the process.
-        float* zeros = (float*)NativeMemory.AlignedAlloc(64 * sizeof(float), 64);
-        new Span<float>(zeros, 64).Clear();
-
-        return zeros;
     }
 }

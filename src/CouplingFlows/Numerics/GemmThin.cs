@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace CouplingFlows.Numerics;
@@ -24,9 +23,6 @@ namespace CouplingFlows.Numerics;
 /// </remarks>
 internal static unsafe class GemmThin
 {
-    /// <summary>128 zeros, the starting sums when C is overwritten.</summary>
-    private static readonly float* ZeroPage = AllocateZeros();
-
     /// <summary>
     /// The deepest product the shallow path takes: up to 4 terms per element, tiles would spend more on loading
     /// and storing C and on packing than on arithmetic.
@@ -183,7 +179,7 @@ internal static unsafe class GemmThin
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void EightVectors(float* a, nint das, int k, float* b, nint ldb, float* c, bool load)
     {
-        float* cIn = load ? c : ZeroPage;
+        float* cIn = load ? c : GemmWorkspace.Zeros;
         Vector512<float> s0 = Vector512.Load(cIn), s1 = Vector512.Load(cIn + 16);
         Vector512<float> s2 = Vector512.Load(cIn + 32), s3 = Vector512.Load(cIn + 48);
         Vector512<float> s4 = Vector512.Load(cIn + 64), s5 = Vector512.Load(cIn + 80);
@@ -269,14 +265,5 @@ internal static unsafe class GemmThin
                 c[(r * operands.N) + q] = scratch[(q * NarrowRows) + r];
             }
         }
-    }
-
-    private static float* AllocateZeros()
-    {
-        // Never freed: 512 bytes for the life of the process.
-        float* zeros = (float*)NativeMemory.AlignedAlloc(128 * sizeof(float), 64);
-        new Span<float>(zeros, 128).Clear();
-
-        return zeros;
     }
 }

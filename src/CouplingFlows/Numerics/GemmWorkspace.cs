@@ -17,6 +17,12 @@ internal sealed unsafe class GemmWorkspace
 {
     private const int Alignment = 64;
 
+    /// <summary>
+    /// 128 zeros, shared read-only by every thread: the starting sums (C_in) of a tile or a row when C is
+    /// overwritten rather than added to. Never freed.
+    /// </summary>
+    internal static readonly float* Zeros = AllocateZeros();
+
     [ThreadStatic]
     private static GemmWorkspace? _current;
 
@@ -59,5 +65,13 @@ internal sealed unsafe class GemmWorkspace
         alignedStart = (float*)((start + Alignment - 1) & ~(nint)(Alignment - 1));
 
         return buffer;
+    }
+
+    private static float* AllocateZeros()
+    {
+        float* zeros = (float*)NativeMemory.AlignedAlloc(128 * sizeof(float), Alignment);
+        new Span<float>(zeros, 128).Clear();
+
+        return zeros;
     }
 }
