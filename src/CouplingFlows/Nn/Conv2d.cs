@@ -120,13 +120,21 @@ public sealed class Conv2d
     public void Forward(ReadOnlySpan<float> input, Span<float> output, int images, int height, int width)
     {
         CheckSizes(input.Length, output.Length, images, height, width);
+        ForwardCore(input, output, images, height, width, Gemm.MaxDegreeOfParallelism);
+    }
+
+    /// <summary><see cref="Forward"/> without validation, its matrix products on at most
+    /// <paramref name="maxDegree"/> threads (1 when the caller already runs on several).</summary>
+    internal void ForwardCore(
+        ReadOnlySpan<float> input, Span<float> output, int images, int height, int width, int maxDegree)
+    {
         int pixels = height * width;
         float[]? rented = KernelSize == 1 ? null : ArrayPool<float>.Shared.Rent(Taps * pixels);
         for (int n = 0; n < images; n++)
         {
             ReadOnlySpan<float> x = input.Slice(n * InputChannels * pixels, InputChannels * pixels);
             Span<float> y = output.Slice(n * OutputChannels * pixels, OutputChannels * pixels);
-            ForwardImage(x, y, height, width, rented);
+            ForwardImage(x, y, height, width, rented, maxDegree);
         }
 
         if (rented is not null)
@@ -164,7 +172,7 @@ public sealed class Conv2d
 
         PrepareBackward();
         _sink ??= new GradientSink(this);
-        BackwardInto(input, outputGradient, inputGradient, images, height, width, _sink);
+        BackwardInto(input, outputGradient, inputGradient, images, height, width, _sink, Gemm.MaxDegreeOfParallelism);
         AddGradients(_sink);
     }
 
@@ -185,7 +193,8 @@ public sealed class Conv2d
         int images,
         int height,
         int width,
-        GradientSink sink)
+        GradientSink sink,
+        int maxDegree)
     {
         Debug.Assert(_weightTransposed is not null, "PrepareBackward must run before BackwardInto.");
         int pixels = height * width;
@@ -196,7 +205,7 @@ public sealed class Conv2d
             ReadOnlySpan<float> x = input.Slice(inOffset, InputChannels * pixels);
             ReadOnlySpan<float> dy = outputGradient.Slice(n * OutputChannels * pixels, OutputChannels * pixels);
             Span<float> dx = inputGradient.IsEmpty ? [] : inputGradient.Slice(inOffset, InputChannels * pixels);
-            BackwardImage(x, dy, dx, height, width, sink);
+            BackwardImage(x, dy, dx, height, width, sink, maxDegree);
         }
     }
 
@@ -209,7 +218,8 @@ public sealed class Conv2d
         Array.Clear(sink.BiasGradient);
     }
 
-    private void ForwardImage(ReadOnlySpan<float> x, Span<float> y, int height, int width, float[]? scratch)
+    private void ForwardImage(
+        ReadOnlySpan<float> x, Span<float> y, int height, int width, float[]? scratch, int maxDegree)
     {
         int pixels = height * width;
         ReadOnlySpan<float> bias = Bias.Value.Data;
@@ -227,11 +237,17 @@ public sealed class Conv2d
 
         Gemm.MultiplyCore(
             MatrixLayout.Normal, MatrixLayout.Normal, OutputChannels, pixels, Taps,
-            Weight.Value.Data, columns, y, accumulate: true);
+            Weight.Value.Data, columns, y, accumulate: true, maxDegree);
     }
 
     private void BackwardImage(
-        ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int height, int width, GradientSink work)
+        ReadOnlySpan<float> x,
+        ReadOnlySpan<float> dy,
+        Span<float> dx,
+        int height,
+        int width,
+        GradientSink work,
+        int maxDegree)
     {
         int pixels = height * width;
         int taps = Taps;
@@ -251,7 +267,7 @@ public sealed class Conv2d
         // ∂L/∂Kᵀ (taps, C_out) += X̃ (taps, HW) · ∂L/∂Yᵀ (HW, C_out); transposed once at the end.
         Gemm.MultiplyCore(
             MatrixLayout.Normal, MatrixLayout.Transposed, taps, OutputChannels, pixels,
-            columns, dy, work.WeightGradientTransposed, accumulate: true);
+            columns, dy, work.WeightGradientTransposed, accumulate: true, maxDegree);
         if (dx.IsEmpty)
         {
             return;
@@ -260,7 +276,7 @@ public sealed class Conv2d
         Span<float> columnGradient = KernelSize == 1 ? dx : work.ColumnGradient.AsSpan(0, taps * pixels);
         Gemm.MultiplyCore(
             MatrixLayout.Normal, MatrixLayout.Normal, taps, pixels, OutputChannels,
-            _weightTransposed, dy, columnGradient, accumulate: false);
+            _weightTransposed, dy, columnGradient, accumulate: false, maxDegree);
         if (KernelSize > 1)
         {
             dx.Clear();

@@ -109,7 +109,8 @@ public sealed class ResidualConvNet : IConditioner
         CheckInput(input, nameof(input));
         var result = new Tensor(input.Rows, OutputFeatures);
         (int First, int Count)[] ranges = Split(input.Rows);
-        RunParts(ranges.Length, p => ForwardChunks(input, result, ranges[p].First, ranges[p].Count));
+        int degree = ProductThreads(ranges.Length);
+        RunParts(ranges.Length, p => ForwardChunks(input, result, ranges[p].First, ranges[p].Count, degree));
 
         return result;
     }
@@ -128,13 +129,15 @@ public sealed class ResidualConvNet : IConditioner
         _trainingInput = input;
         Part[] parts = _parts;
         Tensor output = _trainingOutput;
+        int degree = ProductThreads(parts.Length);
         RunParts(parts.Length, p =>
         {
             Part part = parts[p];
             Run(
                 input.Data.AsSpan(part.First * InputFeatures, part.Count * InputFeatures),
                 output.Data.AsSpan(part.First * OutputFeatures, part.Count * OutputFeatures),
-                part.State);
+                part.State,
+                degree);
         });
 
         return output;
@@ -155,7 +158,8 @@ public sealed class ResidualConvNet : IConditioner
         }
 
         Tensor dx = Tensor.Ensure(ref _inputGradient, input.Rows, InputFeatures);
-        RunParts(parts.Length, p => BackwardPart(parts[p], input, outputGradient, dx));
+        int degree = ProductThreads(parts.Length);
+        RunParts(parts.Length, p => BackwardPart(parts[p], input, outputGradient, dx, degree));
         for (int c = 0; c < _convolutions.Length; c++)
         {
             foreach (Part part in parts)
@@ -180,6 +184,10 @@ public sealed class ResidualConvNet : IConditioner
         return [(0, half), (half, rows - half)];
     }
 
+    /// <summary>Threads each matrix product may use: one when the parts already run in parallel.</summary>
+    private static int ProductThreads(int parts) =>
+        parts > 1 && Environment.ProcessorCount > 1 ? 1 : Gemm.MaxDegreeOfParallelism;
+
     /// <summary>Runs part 0..count−1, on several threads when there are several cores.</summary>
     private static void RunParts(int count, Action<int> body)
     {
@@ -196,7 +204,7 @@ public sealed class ResidualConvNet : IConditioner
         Parallel.For(0, count, body);
     }
 
-    private void ForwardChunks(Tensor input, Tensor result, int first, int count)
+    private void ForwardChunks(Tensor input, Tensor result, int first, int count, int degree)
     {
         Activations? state = null;
         for (int start = first; start < first + count; start += ChunkImages)
@@ -206,32 +214,33 @@ public sealed class ResidualConvNet : IConditioner
             Run(
                 input.Data.AsSpan(start * InputFeatures, images * InputFeatures),
                 result.Data.AsSpan(start * OutputFeatures, images * OutputFeatures),
-                state);
+                state,
+                degree);
         }
     }
 
     /// <summary>Runs the layers on <c>state.Images</c> images, keeping every activation in state.</summary>
-    private void Run(ReadOnlySpan<float> x, Span<float> theta, Activations state)
+    private void Run(ReadOnlySpan<float> x, Span<float> theta, Activations state, int degree)
     {
         int images = state.Images;
         (int h, int w) = (InputShape.Height, InputShape.Width);
-        _input.Forward(x, state.Hidden, images, h, w);
+        _input.ForwardCore(x, state.Hidden, images, h, w, degree);
         for (int l = 0; l < Blocks; l++)
         {
             state.Hidden.CopyTo(state.Outer[l], 0);
             ActivationFunctions.Apply(_activation, state.Outer[l]);
-            _blockConvolutions[2 * l].Forward(state.Outer[l], state.Inner[l], images, h, w);
+            _blockConvolutions[2 * l].ForwardCore(state.Outer[l], state.Inner[l], images, h, w, degree);
             ActivationFunctions.Apply(_activation, state.Inner[l]);
-            _blockConvolutions[(2 * l) + 1].Forward(state.Inner[l], state.Branch, images, h, w);
+            _blockConvolutions[(2 * l) + 1].ForwardCore(state.Inner[l], state.Branch, images, h, w, degree);
             TensorPrimitives.Add(state.Hidden, state.Branch, state.Hidden);
         }
 
         state.Hidden.CopyTo(state.Final, 0);
         ActivationFunctions.Apply(_activation, state.Final);
-        _output.Forward(state.Final, theta, images, h, w);
+        _output.ForwardCore(state.Final, theta, images, h, w, degree);
     }
 
-    private void BackwardPart(Part part, Tensor input, Tensor outputGradient, Tensor inputGradient)
+    private void BackwardPart(Part part, Tensor input, Tensor outputGradient, Tensor inputGradient, int degree)
     {
         Activations state = part.State;
         int images = part.Count;
@@ -243,21 +252,23 @@ public sealed class ResidualConvNet : IConditioner
             part.First * OutputFeatures, images * OutputFeatures);
         Conv2d.GradientSink[] sinks = part.Sinks;
 
-        _output.BackwardInto(state.Final, dTheta, dHidden, images, h, w, sinks[^1]);
+        _output.BackwardInto(state.Final, dTheta, dHidden, images, h, w, sinks[^1], degree);
         ActivationFunctions.MultiplyByDerivative(_activation, state.Final, dHidden);
         for (int l = Blocks - 1; l >= 0; l--)
         {
             _blockConvolutions[(2 * l) + 1].BackwardInto(
-                state.Inner[l], dHidden, dInner, images, h, w, sinks[(2 * l) + 2]);
+                state.Inner[l], dHidden, dInner, images, h, w, sinks[(2 * l) + 2], degree);
             ActivationFunctions.MultiplyByDerivative(_activation, state.Inner[l], dInner);
-            _blockConvolutions[2 * l].BackwardInto(state.Outer[l], dInner, dBranch, images, h, w, sinks[(2 * l) + 1]);
+            _blockConvolutions[2 * l].BackwardInto(
+                state.Outer[l], dInner, dBranch, images, h, w, sinks[(2 * l) + 1], degree);
             ActivationFunctions.MultiplyByDerivative(_activation, state.Outer[l], dBranch);
             TensorPrimitives.Add(dHidden, dBranch, dHidden);
         }
 
         _input.BackwardInto(
             input.Data.AsSpan(part.First * InputFeatures, images * InputFeatures), dHidden,
-            inputGradient.Data.AsSpan(part.First * InputFeatures, images * InputFeatures), images, h, w, sinks[0]);
+            inputGradient.Data.AsSpan(part.First * InputFeatures, images * InputFeatures), images, h, w, sinks[0],
+            degree);
     }
 
     private void CheckInput(Tensor input, string parameterName)
