@@ -11,6 +11,9 @@ internal sealed record RunMetrics
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+
+        // A diverged run still gets a complete metrics file: NaN and Infinity are written as strings.
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
     public required string Model { get; init; }

@@ -139,6 +139,14 @@ internal static class TrainJob
             $"Wrote {folder.Path}: {RunFolder.ModelFileName}, metrics.json, loss.png, samples.png, "
             + $"{RunFolder.CheckpointFileName}.");
 
+        if (!double.IsFinite(metrics.TestNllNats) || !double.IsFinite(metrics.TrainNllNats))
+        {
+            context.Error.WriteLine(
+                $"error: the trained model gives a non-finite NLL (train {metrics.TrainNllNats}, test "
+                + $"{metrics.TestNllNats}); the run diverged. Try a smaller --lr or --clip.");
+            return ExitCodes.Failed;
+        }
+
         return Outcome(result, folder, context);
     }
 

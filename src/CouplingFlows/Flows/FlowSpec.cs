@@ -76,8 +76,13 @@ public sealed record FlowSpec
         Require(HiddenFeatures >= 1, $"hidden must be at least 1; got {HiddenFeatures}.");
         Require(HiddenLayers >= 0, $"depth must be at least 0; got {HiddenLayers}.");
         Require(ScaleBound > 0f && float.IsFinite(ScaleBound), $"scale bound must be positive; got {ScaleBound}.");
-        Require(Bins >= 2, $"binCount must be at least 2; got {Bins}.");
-        Require(TailBound > 0f && float.IsFinite(TailBound), $"tail bound must be positive; got {TailBound}.");
+        if (Kind == FlowKind.Nsf)
+        {
+            Require(Bins >= 2, $"binCount must be at least 2; got {Bins}.");
+            Require(Bins < 1000, $"binCount must be below 1000 (K x minimum bin width 0.001 < 1); got {Bins}.");
+            Require(
+                TailBound > 0f && TailBound <= 1e6f, $"tail bound must lie in (0, 1e6]; got {TailBound}.");
+        }
         Require(Levels >= 2, $"levels must be at least 2; got {Levels}.");
         Require(LogitAlpha > 0f && LogitAlpha < 0.5f, $"logit alpha must lie in (0, 0.5); got {LogitAlpha}.");
         if (Kind == FlowKind.RealNvpImage)
