@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
 using CouplingFlows.Flows;
 using CouplingFlows.Nn;
 using CouplingFlows.Numerics;
@@ -88,6 +91,37 @@ public sealed class ImageFlowTests : IDisposable
         Assert.All(loaded.Parameters.Where(p => p.Name.EndsWith(".initialized", StringComparison.Ordinal)),
             p => Assert.Equal(1f, p.Value.Data[0]));
         Assert.Equal(before, loaded.Parameters.SelectMany(p => p.Value.Data));
+    }
+
+    [Fact]
+    public void Load_OfTinyImageFlow_IsNotMistakenForAForgedArchitecture()
+    {
+        FlowSpec spec = Spec(1, 4, 4) with { Scales = 1, ConvChannels = 1, ResidualBlocks = 0 };
+        Flow flow = FlowBuilder.Build(spec, new RandomSource(2));
+        Tensor x = Pixels(3, 16, new RandomSource(3));
+
+        Flow loaded = ModelFile.FromBytes(ModelFile.ToBytes(flow), "tiny.cflow");
+
+        Assert.Equal(flow.LogProb(x), loaded.LogProb(x));
+    }
+
+    [Fact]
+    public void Load_ImageFlowClaimingHugeChannels_IsRefusedAsDamaged()
+    {
+        Flow flow = FlowBuilder.Build(Spec(1, 4, 4) with { Scales = 1, ConvChannels = 2 }, new RandomSource(2));
+        byte[] bytes = ModelFile.ToBytes(flow);
+        int jsonLength = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12));
+        string json = Encoding.UTF8.GetString(bytes, 16, jsonLength)
+            .Replace("\"ConvChannels\":2", "\"ConvChannels\":1000000000", StringComparison.Ordinal);
+        byte[] forgedJson = Encoding.UTF8.GetBytes(json);
+        byte[] length = new byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(length, forgedJson.Length);
+        byte[] body = [.. bytes[..12], .. length, .. forgedJson, .. bytes[(16 + jsonLength)..^32]];
+        byte[] forged = [.. body, .. SHA256.HashData(body)];
+
+        var error = Assert.Throws<ModelFileException>(() => ModelFile.FromBytes(forged, "forged.cflow"));
+
+        Assert.Contains("cannot fit", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
