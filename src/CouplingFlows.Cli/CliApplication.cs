@@ -89,7 +89,7 @@ public static class CliApplication
     }
 
     /// <summary>The message on one line: without .NET's "(Parameter 'x')" and "Actual value was" tails, and
-    /// with control characters from file content shown as \uXXXX so they cannot drive the terminal.</summary>
+    /// with control characters from file content shown as \u escapes so they cannot drive the terminal.</summary>
     internal static string OneLine(Exception error)
     {
         string message = error is ArgumentException argument && argument.ParamName is string name
