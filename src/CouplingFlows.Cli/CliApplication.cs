@@ -75,16 +75,40 @@ public static class CliApplication
             UsageException => ExitCodes.Usage,
             ModelFileException or CouplingFlows.Data.DataFormatException or FileNotFoundException
                 or DirectoryNotFoundException or InvalidDataException => ExitCodes.BadInput,
-            ArgumentException => ExitCodes.BadInput,
+            ArgumentException or IOException or UnauthorizedAccessException => ExitCodes.BadInput,
             TrainingFailedException => ExitCodes.Failed,
             _ => ExitCodes.Failed,
         };
-        context.Error.WriteLine(code == ExitCodes.Cancelled ? "Cancelled." : $"error: {error.Message}");
+        context.Error.WriteLine(code == ExitCodes.Cancelled ? "Cancelled." : $"error: {OneLine(error)}");
         if (verbose)
         {
             context.Error.WriteLine(error.ToString());
         }
 
         return code;
+    }
+
+    /// <summary>The message on one line: without .NET's "(Parameter 'x')" and "Actual value was" tails, and
+    /// with control characters from file content shown as \u escapes so they cannot drive the terminal.</summary>
+    internal static string OneLine(Exception error)
+    {
+        string message = error is ArgumentException argument && argument.ParamName is string name
+            ? argument.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal)
+            : error.Message;
+        message = message.Split('\n')[0].TrimEnd('\r');
+        var text = new System.Text.StringBuilder(message.Length);
+        foreach (char c in message)
+        {
+            if (char.IsControl(c))
+            {
+                text.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
+            }
+            else
+            {
+                text.Append(c);
+            }
+        }
+
+        return text.ToString();
     }
 }

@@ -15,7 +15,8 @@ internal static class BenchCommand
     {
         var config = new Option<string>("--config")
         {
-            Description = "A standard configuration (realnvp|nice|nsf-digits|moons|mnist) or all.",
+            Description = "A standard configuration MODEL-DATA (realnvp, nice or nsf on digits, moons or mnist, as in "
+                + "realnvp-digits), or all.",
             DefaultValueFactory = _ => "all",
         };
         var json = new Option<bool>("--json") { Description = "One JSON object per line per configuration." };
@@ -38,17 +39,20 @@ internal static class BenchCommand
             var options = new BenchOptions
             {
                 Steps = TrainCommand.Positive(parse.GetValue(steps), "--steps"),
-                WarmupSteps = Math.Max(0, parse.GetValue(warmup)),
+                WarmupSteps = parse.GetValue(warmup) >= 0
+                    ? parse.GetValue(warmup)
+                    : throw new UsageException($"--warmup must be 0 or more; got {parse.GetValue(warmup)}."),
                 Layers = TrainCommand.Positive(parse.GetValue(layers), "--layers"),
                 MnistPath = parse.GetValue(mnist),
             };
             bool asJson = parse.GetValue(json);
+            IReadOnlyList<BenchConfig> configs = BenchConfig.Select(parse.GetValue(config)!);
             if (!asJson)
             {
                 context.Output.WriteLine(Header);
             }
 
-            foreach (BenchConfig selected in BenchConfig.Select(parse.GetValue(config)!))
+            foreach (BenchConfig selected in configs)
             {
                 context.Cancellation.ThrowIfCancellationRequested();
                 context.Error.WriteLine($"Measuring {selected.Name}...");

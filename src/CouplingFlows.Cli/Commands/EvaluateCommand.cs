@@ -16,7 +16,7 @@ internal static class EvaluateCommand
         var model = new Option<string>("--model") { Description = "A model file or run folder.", Required = true };
         var data = new Option<string>("--data")
         {
-            Description = "A .csv, .csv.gz or .npy file with one row per sample and the model's columns.",
+            Description = "A .csv, .csv.gz, .npy or IDX file with one row per sample and the model's columns.",
             Required = true,
         };
         var output = new Option<string?>("--out")
@@ -51,6 +51,11 @@ internal static class EvaluateCommand
             }
 
             bool discrete = flow.Spec?.Preprocessing == PreprocessingKind.DequantizeLogit;
+            if (discrete)
+            {
+                CheckLevels(rows, flow.Spec!.Levels, path);
+            }
+
             Tensor scored = discrete ? Evaluation.Dequantize(rows, new RandomSource(parse.GetValue(seed))) : rows;
             float[] logProb = Evaluation.LogProb(flow, scored);
             WriteScores(logProb, parse.GetValue(output), context);
@@ -75,9 +80,31 @@ internal static class EvaluateCommand
             throw new FileNotFoundException($"--data '{path}': no such file.", path);
         }
 
-        return path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)
-            ? NpyReader.Read(path)
+        string name = Path.GetFileName(path).ToLowerInvariant();
+        if (name.EndsWith(".npy", StringComparison.Ordinal))
+        {
+            return NpyReader.Read(path);
+        }
+
+        return name.Contains("idx", StringComparison.Ordinal) || name.Contains("ubyte", StringComparison.Ordinal)
+            ? IdxReader.ReadImages(path)
             : CsvReader.Read(path).Values;
+    }
+
+    /// <summary>Refuses values a discrete model cannot score: pixels must lie in 0..L−1 before the noise.</summary>
+    internal static void CheckLevels(Tensor rows, int levels, string path)
+    {
+        int width = rows.RowLength;
+        for (int i = 0; i < rows.Length; i++)
+        {
+            float v = rows.Data[i];
+            if (!(v >= 0f && v <= levels - 1))
+            {
+                throw new InvalidDataException(
+                    $"{path}, data row {(i / width) + 1}, column {(i % width) + 1}: {v} is outside the model's "
+                    + $"value range 0..{levels - 1} (it was trained on discrete data with {levels} levels).");
+            }
+        }
     }
 
     private static void WriteScores(float[] logProb, string? path, CliContext context)

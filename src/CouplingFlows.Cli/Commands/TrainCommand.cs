@@ -13,16 +13,22 @@ internal static class TrainCommand
     {
         var data = new Option<string>("--data")
         {
-            Description = "A bundled data set (digits, moons, circles, eight-gaussians, checkerboard, pinwheel, "
-                + "spirals) or a .csv, .csv.gz, .npy or IDX file. Required unless --resume is given.",
+            Description = "A bundled data set (digits, digits-images, moons, circles, eight-gaussians, checkerboard, "
+                + "pinwheel, spirals) or a .csv, .csv.gz, .npy or IDX file (FILE-idx3-ubyte[.gz]). Required "
+                + "unless --resume is given.",
         };
-        var model = Choice("--model", "The flow: realnvp (affine couplings), nice (additive) or nsf (splines).",
-            "realnvp", "realnvp", "nice", "nsf");
+        var model = Choice("--model",
+            "The flow: realnvp (affine couplings), nice (additive), nsf (splines) or realnvp-image (multi-scale "
+            + "convolutional RealNVP for image data).",
+            "realnvp", "realnvp", "nice", "nsf", "realnvp-image");
         var layers = Int("--layers", "Number of coupling layers.", 8);
         var hidden = Int("--hidden", "Width of each conditioner's hidden layers.", 256);
         var depth = Int("--depth", "Hidden layers per conditioner.", 2);
         var activation = Choice("--activation", "Conditioner non-linearity.", "relu", "relu", "tanh", "elu");
-        var batch = Int("--batch", "Rows per mini-batch.", 256);
+        var batch = new Option<int?>("--batch")
+        {
+            Description = "Rows per mini-batch (default 256; 64 for realnvp-image, whose steps cost more).",
+        };
         var lr = new Option<float>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3f };
         var steps = Int("--steps", "Optimiser steps.", 3000);
         var seed = new Option<long>("--seed")
@@ -67,6 +73,13 @@ internal static class TrainCommand
             Description = "Rebuild each layer's input through its exact inverse during backward instead of caching "
                 + "activations: memory stays flat with depth, each step costs about one more pass.",
         };
+        var scales = new Option<int?>("--scales")
+        {
+            Description = "Scales of realnvp-image (default: squeeze while both sides stay even and at least 4; "
+                + "2 for 8x8, 3 for 28x28).",
+        };
+        var channels = Int("--channels", "Width of realnvp-image's convolutional conditioners.", 32);
+        var blocks = Int("--blocks", "Residual blocks in each realnvp-image conditioner.", 2);
         var progress = Choice("--progress", "Progress display on stderr.", "auto", "auto", "bar", "lines", "none");
         var checkpointEvery = new Option<int?>("--checkpoint-every")
         {
@@ -82,13 +95,13 @@ internal static class TrainCommand
             + "metrics.json, loss.png and samples.png. Prints the metrics as JSON on stdout.")
         {
             data, model, layers, hidden, depth, activation, batch, lr, steps, seed, output, force, validation,
-            patience, clip, zeroInit, bins, tailBound, preprocess, conditioner, memorySaving, progress,
-            checkpointEvery, resume,
+            patience, clip, zeroInit, bins, tailBound, preprocess, conditioner, memorySaving, scales, channels,
+            blocks, progress, checkpointEvery, resume,
         };
         Option[] runDefining =
         [
             data, model, layers, hidden, depth, activation, batch, lr, steps, seed, output, force, validation,
-            patience, clip, zeroInit, bins, tailBound, preprocess, conditioner, memorySaving,
+            patience, clip, zeroInit, bins, tailBound, preprocess, conditioner, memorySaving, scales, channels, blocks,
         ];
         command.SetAction(parse =>
         {
@@ -100,16 +113,19 @@ internal static class TrainCommand
                 return TrainJob.Resume(folder, every, progressMode, context);
             }
 
+            FlowKind kind = ParseModel(parse.GetValue(model)!);
             var settings = new TrainSettings
             {
                 Data = parse.GetValue(data) ?? throw new UsageException(
                     "--data is required: a bundled data set name or a data file (or --resume DIR to continue a run)."),
-                Model = ParseModel(parse.GetValue(model)!),
+                Model = kind,
                 Layers = Positive(parse.GetValue(layers), "--layers"),
                 Hidden = Positive(parse.GetValue(hidden), "--hidden"),
                 Depth = NonNegative(parse.GetValue(depth), "--depth"),
                 Activation = Enum.Parse<Activation>(parse.GetValue(activation)!, ignoreCase: true),
-                Batch = Positive(parse.GetValue(batch), "--batch"),
+                Batch = parse.GetValue(batch) is int b
+                    ? Positive(b, "--batch")
+                    : kind == FlowKind.RealNvpImage ? ImageBatch : 256,
                 LearningRate = PositiveFloat(parse.GetValue(lr), "--lr"),
                 Steps = Positive(parse.GetValue(steps), "--steps"),
                 Seed = parse.GetValue(seed),
@@ -125,12 +141,18 @@ internal static class TrainCommand
                 CheckpointEvery = every ?? 500,
                 MemorySaving = parse.GetValue(memorySaving),
                 ResidualConditioner = parse.GetValue(conditioner) == "resnet",
+                Scales = parse.GetValue(scales) is int s ? Positive(s, "--scales") : null,
+                ConvChannels = Positive(parse.GetValue(channels), "--channels"),
+                ResidualBlocks = NonNegative(parse.GetValue(blocks), "--blocks"),
             };
             return TrainJob.Run(settings, progressMode, context);
         });
 
         return command;
     }
+
+    /// <summary>The default mini-batch of realnvp-image.</summary>
+    internal const int ImageBatch = 64;
 
     /// <summary>A resumed run keeps every setting of its checkpoint, so options that would change it are
     /// refused.</summary>
@@ -177,6 +199,15 @@ internal static class TrainCommand
         "realnvp" => FlowKind.RealNvp,
         "nice" => FlowKind.Nice,
         "nsf" => FlowKind.Nsf,
-        _ => throw new UsageException($"--model '{value}' is not accepted; use realnvp, nice or nsf."),
+        "realnvp-image" => FlowKind.RealNvpImage,
+        _ => throw new UsageException(
+            $"--model '{value}' is not accepted; use realnvp, nice, nsf or realnvp-image."),
+    };
+
+    /// <summary>The --model name of a flow kind.</summary>
+    internal static string ModelName(FlowKind kind) => kind switch
+    {
+        FlowKind.RealNvpImage => "realnvp-image",
+        _ => kind.ToString().ToLowerInvariant(),
     };
 }

@@ -35,27 +35,30 @@ internal static class LossPlot
             validation.LegendText = "validation";
         }
 
-        FocusOnTraining(plot, losses, result);
+        FocusOnTraining(plot, steps, losses, result);
         plot.Title("Negative log-likelihood");
         plot.XLabel("step");
         plot.YLabel($"NLL ({unit})");
-        plot.ShowLegend();
+        plot.ShowLegend(Alignment.UpperRight);
         PngFile.Save(plot, path);
     }
 
-    /// <summary>Limits the y-axis to the bulk of the run: a fresh flow can start millions of nats higher,
-    /// which would flatten the rest of the curve.</summary>
-    private static void FocusOnTraining(Plot plot, List<double> losses, TrainingResult result)
+    /// <summary>Limits the y-axis to the run after its first tenth of steps: a fresh flow can start millions
+    /// of nats higher, which would flatten the rest of the curve. Every later value, the final ones included,
+    /// stays inside the limits.</summary>
+    private static void FocusOnTraining(Plot plot, List<double> steps, List<double> losses, TrainingResult result)
     {
-        List<double> values = [.. losses, .. result.ValidationHistory.Select(v => v.Nll).Where(double.IsFinite)];
+        double start = 0.1 * result.StepsCompleted;
+        List<double> values = [.. losses.Where((_, i) => steps[i] >= start)];
+        values.AddRange(result.ValidationHistory.Where(v => v.Step >= start && double.IsFinite(v.Nll))
+            .Select(v => v.Nll));
         if (values.Count < 2)
         {
             return;
         }
 
-        values.Sort();
-        double low = values[0];
-        double high = values[(int)(0.9 * (values.Count - 1))];
+        double low = values.Min();
+        double high = values.Max();
         double margin = Math.Max(1e-6, 0.05 * (high - low));
         plot.Axes.SetLimitsY(low - margin, high + margin);
     }

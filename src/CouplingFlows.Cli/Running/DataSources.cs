@@ -20,7 +20,10 @@ internal static class DataSources
     public const int MinimumRows = 3;
 
     /// <summary>The names accepted besides file paths.</summary>
-    public static IReadOnlyList<string> BundledNames => ["digits", .. ToyDataSets.Names];
+    public static IReadOnlyList<string> BundledNames => ["digits", DigitsImages, .. ToyDataSets.Names];
+
+    /// <summary>The bundled digits as 1x8x8 images with 17 levels, the data of image flows.</summary>
+    public const string DigitsImages = "digits-images";
 
     /// <summary>Loads and splits the data.</summary>
     /// <param name="data">A bundled name or a path (.csv, .csv.gz, .npy, IDX).</param>
@@ -29,10 +32,14 @@ internal static class DataSources
     public static DataSet Load(string data, long seed)
     {
         ArgumentException.ThrowIfNullOrEmpty(data);
-        if (string.Equals(data, "digits", StringComparison.OrdinalIgnoreCase))
+        if (string.Equals(data, "digits", StringComparison.OrdinalIgnoreCase)
+            || string.Equals(data, DigitsImages, StringComparison.OrdinalIgnoreCase))
         {
+            // Both names give the same split of the same rows; the image shape is 1x8x8 either way.
             LabeledData digits = BundledDataSets.Digits();
-            return Split("digits", digits.Features, seed, 17, PreprocessingKind.DequantizeLogit, [1, 8, 8], null);
+            int size = BundledDataSets.DigitsImageSize;
+            return Split(data.ToLowerInvariant(), digits.Features, seed, 17, PreprocessingKind.DequantizeLogit,
+                [1, size, size], null);
         }
 
         if (ToyDataSets.Names.Contains(data, StringComparer.OrdinalIgnoreCase))

@@ -73,14 +73,18 @@ internal sealed class RunFolder
         return folder;
     }
 
-    /// <summary>Creates the folder; a forced run first removes the old run's checkpoint so that a later
-    /// --resume can never continue the run it replaced.</summary>
+    /// <summary>Creates the folder; a forced run first removes the old run's files (model, metrics, plots,
+    /// checkpoint) so that the folder never mixes two runs and a later --resume can never continue the run it
+    /// replaced. Other files in the folder are left alone.</summary>
     public void Create()
     {
         Directory.CreateDirectory(Path);
-        if (File.Exists(Checkpoint))
+        foreach (string file in new[] { Model, Metrics, LossPlot, Samples, Checkpoint })
         {
-            File.Delete(Checkpoint);
+            if (File.Exists(file))
+            {
+                File.Delete(file);
+            }
         }
     }
 }

@@ -11,6 +11,9 @@ internal sealed record RunMetrics
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+
+        // A diverged run still gets a complete metrics file: NaN and Infinity are written as strings.
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
     public required string Model { get; init; }
@@ -58,6 +61,12 @@ internal sealed record RunMetrics
     public required int BestStep { get; init; }
 
     public required string StopReason { get; init; }
+
+    public int? Scales { get; init; }
+
+    public int? ConvChannels { get; init; }
+
+    public int? ResidualBlocks { get; init; }
 
     public string ToJson() => JsonSerializer.Serialize(this, Options);
 }

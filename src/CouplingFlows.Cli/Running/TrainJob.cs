@@ -16,9 +16,9 @@ internal static class TrainJob
     {
         DataSet data = DataSources.Load(settings.Data, settings.Seed);
         string modelName = ModelName(settings);
+        FlowSpec spec = BuildSpec(settings, data);
         RunFolder folder = RunFolder.Plan(settings.Out, $"{data.Name}-{modelName}", settings.Force);
         (Tensor train, Tensor? validation) = SplitValidation(data.Train, settings);
-        FlowSpec spec = BuildSpec(settings, data);
         Flow flow = FlowBuilder.Build(spec, new RandomSource(settings.Seed));
         FitStandardization(flow, train, data, settings.Seed);
         folder.Create();
@@ -139,6 +139,14 @@ internal static class TrainJob
             $"Wrote {folder.Path}: {RunFolder.ModelFileName}, metrics.json, loss.png, samples.png, "
             + $"{RunFolder.CheckpointFileName}.");
 
+        if (!double.IsFinite(metrics.TestNllNats) || !double.IsFinite(metrics.TrainNllNats))
+        {
+            context.Error.WriteLine(
+                $"error: the trained model gives a non-finite NLL (train {metrics.TrainNllNats}, test "
+                + $"{metrics.TestNllNats}); the run diverged. Try a smaller --lr or --clip.");
+            return ExitCodes.Failed;
+        }
+
         return Outcome(result, folder, context);
     }
 
@@ -160,7 +168,7 @@ internal static class TrainJob
         }
     }
 
-    private static string ModelName(TrainSettings settings) => settings.Model.ToString().ToLowerInvariant();
+    private static string ModelName(TrainSettings settings) => Commands.TrainCommand.ModelName(settings.Model);
 
     private static (Tensor Train, Tensor? Validation) SplitValidation(Tensor train, TrainSettings settings)
     {
@@ -187,7 +195,14 @@ internal static class TrainJob
             _ => throw new UsageException(
                 $"--preprocess '{settings.Preprocess}' is not accepted; use auto, none, standardize or logit."),
         };
-        return new FlowSpec
+        if (settings.Model == FlowKind.RealNvpImage && data.ImageShape is null)
+        {
+            throw new UsageException(
+                $"--model realnvp-image needs image data (digits-images or an IDX image file); {data.Name} has "
+                + "no image shape.");
+        }
+
+        var spec = new FlowSpec
         {
             Kind = settings.Model,
             Features = data.Features,
@@ -203,7 +218,20 @@ internal static class TrainJob
             Preprocessing = preprocessing,
             Levels = data.Levels ?? 256,
             ImageShape = data.ImageShape,
+            Scales = settings.Scales,
+            ConvChannels = settings.ConvChannels,
+            ResidualBlocks = settings.ResidualBlocks,
         };
+        try
+        {
+            spec.Validate();
+        }
+        catch (ArgumentException error)
+        {
+            throw new UsageException(error.Message);
+        }
+
+        return spec;
     }
 
     internal static void FitStandardization(Flow flow, Tensor train, DataSet data, long seed)
@@ -257,8 +285,15 @@ internal static class TrainJob
             MaxInverseError = Evaluation.MaxInverseError(flow, testEval),
             BestStep = result.BestStep,
             StopReason = result.StopReason.ToString(),
+            Scales = flow.Spec?.Kind == FlowKind.RealNvpImage ? ImageScales(flow) : null,
+            ConvChannels = flow.Spec?.Kind == FlowKind.RealNvpImage ? settings.ConvChannels : null,
+            ResidualBlocks = flow.Spec?.Kind == FlowKind.RealNvpImage ? settings.ResidualBlocks : null,
         };
     }
+
+    private static int? ImageScales(Flow flow) => flow.Transform is Transforms.CompositeTransform stack
+        ? stack.Layers.OfType<Transforms.MultiScaleTransform>().FirstOrDefault()?.Stages.Count
+        : null;
 
     /// <summary>Formats a number for messages, invariant culture.</summary>
     public static string Number(double value) => value.ToString("G6", CultureInfo.InvariantCulture);

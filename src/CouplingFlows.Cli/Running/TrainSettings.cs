@@ -59,6 +59,12 @@ internal sealed record TrainSettings
 
     public bool ResidualConditioner { get; init; }
 
+    public int? Scales { get; init; }
+
+    public int ConvChannels { get; init; } = 32;
+
+    public int ResidualBlocks { get; init; } = 2;
+
     public int CheckpointEvery { get; init; } = 500;
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);

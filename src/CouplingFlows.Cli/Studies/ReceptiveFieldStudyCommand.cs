@@ -51,25 +51,68 @@ internal static class ReceptiveFieldStudyCommand
                 ?? string.Join(",", image ? ImageMasks : TabularMasks.Keys);
             string[] requested = masksText.Split(
                 ',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            string[] imageMasks = [.. requested.Where(n => ImageMasks.Contains(n))];
             var options = new ReceptiveFieldOptions
             {
                 Features = features,
                 Depths = [.. IntegerList.Parse(parse.GetValue(layers)!, "--layers", 1).Distinct().Order()],
-                Schemes = ParseMasks(requested),
+                Schemes = imageMasks.Length > 0 ? [] : ParseMasks(requested),
                 HiddenFeatures = TrainCommand.Positive(parse.GetValue(hidden), "--hidden"),
                 Points = TrainCommand.Positive(parse.GetValue(points), "--points"),
                 Seed = parse.GetValue(seed),
             };
-            context.Error.WriteLine(
-                $"Jacobian patterns of random affine coupling stacks on {features} features at "
-                + $"{options.Points} points, depths {string.Join(",", options.Depths)}.");
-            IReadOnlyList<ReceptiveFieldDepth> results = ReceptiveFieldStudy.Tabular(options);
+            IReadOnlyList<ReceptiveFieldDepth> results = imageMasks.Length > 0
+                ? RunImage(parse.GetValue(shape)!, requested, imageMasks, options, context)
+                : RunTabular(options, context);
             StudyOutput.Publish(Report(results, options), StudyOutput.Folder(parse.GetValue(output), Name), context);
 
             return ExitCodes.Ok;
         });
 
         return command;
+    }
+
+    private static IReadOnlyList<ReceptiveFieldDepth> RunTabular(ReceptiveFieldOptions options, CliContext context)
+    {
+        context.Error.WriteLine(
+            $"Jacobian patterns of random affine coupling stacks on {options.Features} features at "
+            + $"{options.Points} points, depths {string.Join(",", options.Depths)}.");
+        return ReceptiveFieldStudy.Tabular(options);
+    }
+
+    private static IReadOnlyList<ReceptiveFieldDepth> RunImage(
+        string shapeText, string[] requested, string[] imageMasks, ReceptiveFieldOptions options, CliContext context)
+    {
+        string[] parts = shapeText.Split('x', StringSplitOptions.TrimEntries);
+        if (parts.Length != 3)
+        {
+            throw new UsageException($"--masks {imageMasks[0]} needs an image --shape CxHxW (as in 1x8x8).");
+        }
+
+        string? other = requested.FirstOrDefault(n => !ImageMasks.Contains(n) && n != "alternating");
+        if (other is not null)
+        {
+            throw new UsageException(
+                $"--masks: '{other}' cannot be mixed with image masks; use checkerboard, channel and alternating.");
+        }
+
+        int[] sides = [.. parts.Select(p => int.Parse(p, CultureInfo.InvariantCulture))];
+        var shape = new Numerics.ImageShape(sides[0], sides[1], sides[2]);
+        if (sides[1] % 2 != 0 || sides[2] % 2 != 0)
+        {
+            throw new UsageException($"--shape {shapeText}: the channel masks squeeze 2x2 blocks; use even sides.");
+        }
+
+        ImageMaskScheme[] schemes = [.. requested.Select(n => n switch
+        {
+            "checkerboard" => ImageMaskScheme.Checkerboard,
+            "channel" => ImageMaskScheme.Channel,
+            _ => ImageMaskScheme.Alternating,
+        }).Distinct()];
+        context.Error.WriteLine(
+            $"Jacobian patterns of random convolutional coupling stacks on {shapeText} images at {options.Points} "
+            + $"points, depths {string.Join(",", options.Depths)}.");
+        return ImageReceptiveFieldStudy.Run(shape, schemes, options.Depths, options.Points, options.Seed);
     }
 
     private static int ParseShape(string text, out bool image)
@@ -94,16 +137,6 @@ internal static class ReceptiveFieldStudyCommand
 
     private static TabularMaskScheme[] ParseMasks(string[] names)
     {
-        string? imageMask = names.FirstOrDefault(n => ImageMasks.Contains(n));
-        if (imageMask is not null)
-        {
-            throw new UsageException(
-                $"--masks {imageMask}: image couplings are not in this build. The image study needs a Conv2d "
-                + "conditioner, checkerboard and channel masks and the squeeze layer; until they are merged, run the "
-                + "tabular study (--shape D --masks alternating,half-split,random). A CxHxW shape with tabular masks "
-                + "treats the image as C*H*W features.");
-        }
-
         return [.. names.Select(n => TabularMasks.TryGetValue(n, out TabularMaskScheme scheme)
             ? scheme
             : throw new UsageException(

@@ -9,9 +9,11 @@ namespace CouplingFlows.Diagnostics;
 /// </summary>
 /// <remarks>
 /// <para>Known layers: <see cref="AffineCoupling"/>, <see cref="AdditiveCoupling"/> and
-/// <see cref="RationalQuadraticSplineCoupling"/> with an <see cref="Mlp"/> or <see cref="ResidualMlp"/>
-/// conditioner, <see cref="ElementwiseAffine"/>, <see cref="Logit"/>, <see cref="Permutation"/> and
-/// <see cref="CompositeTransform"/> (recursively).</para>
+/// <see cref="RationalQuadraticSplineCoupling"/> with an <see cref="Mlp"/>, <see cref="ResidualMlp"/>,
+/// <see cref="ResidualConvNet"/> or <see cref="MaskedGridConditioner"/> conditioner,
+/// <see cref="ElementwiseAffine"/>, <see cref="Logit"/>, <see cref="Permutation"/>, <see cref="ActNorm"/>,
+/// <see cref="Squeeze"/>, and <see cref="CompositeTransform"/> and <see cref="MultiScaleTransform"/>
+/// (recursively).</para>
 /// <para>A layer type this builder does not know (a new coupling, an image layer) can join through
 /// the <c>extension</c> argument, which is asked first for every layer, nested ones included;
 /// <see cref="ReferenceCoupling"/> assembles a coupling from a conditioner and an
@@ -30,9 +32,10 @@ public static class ReferenceBuilder
         {
             _ when extension?.Invoke(transform) is not null => true,
             CompositeTransform stack => stack.Layers.All(layer => IsSupported(layer, extension)),
+            MultiScaleTransform multiScale => multiScale.Stages.All(stage => IsSupported(stage, extension)),
             AffineCoupling or AdditiveCoupling or RationalQuadraticSplineCoupling =>
-                ((CouplingTransform)transform).Conditioner is Mlp or ResidualMlp,
-            ElementwiseAffine or Logit or Permutation => true,
+                IsConditionerSupported(((CouplingTransform)transform).Conditioner),
+            ElementwiseAffine or Logit or Permutation or ActNorm or Squeeze => true,
             _ => false,
         };
     }
@@ -53,6 +56,8 @@ public static class ReferenceBuilder
         return transform switch
         {
             CompositeTransform stack => new ReferenceStack([.. stack.Layers.Select(l => Create(l, extension))]),
+            MultiScaleTransform multiScale => new ReferenceMultiScale(
+                [.. multiScale.Stages.Select(stage => Create(stage, extension))]),
             AffineCoupling affine => new ReferenceCoupling(
                 affine.Mask, CreateConditioner(affine.Conditioner),
                 new ReferenceAffineFunction(affine.ScaleBound), affine.ContextFeatures),
@@ -65,10 +70,13 @@ public static class ReferenceBuilder
             ElementwiseAffine scaling => new ReferenceElementwiseAffine(scaling),
             Logit logit => new ReferenceLogit(logit),
             Permutation permutation => new ReferencePermutation(permutation),
+            ActNorm actNorm => new ReferenceActNorm(actNorm),
+            Squeeze squeeze => new ReferenceSqueeze(squeeze),
             _ => throw new NotSupportedException(
                 $"{transform.GetType().Name} has no double-precision reference in this build; known layers are "
                 + "AffineCoupling, AdditiveCoupling, RationalQuadraticSplineCoupling, ElementwiseAffine, Logit, "
-                + "Permutation and CompositeTransform. Pass an extension that builds one."),
+                + "Permutation, ActNorm, Squeeze, CompositeTransform and MultiScaleTransform. Pass an extension "
+                + "that builds one."),
         };
     }
 
@@ -84,9 +92,18 @@ public static class ReferenceBuilder
         {
             Mlp mlp => new ReferenceMlp(mlp),
             ResidualMlp residual => new ReferenceResidualMlp(residual),
+            ResidualConvNet convolutional => new ReferenceConvNet(convolutional),
+            MaskedGridConditioner grid => new ReferenceMaskedGridConditioner(grid),
             _ => throw new NotSupportedException(
-                $"The conditioner {conditioner.GetType().Name} has no double-precision reference; Mlp and "
-                + "ResidualMlp have."),
+                $"The conditioner {conditioner.GetType().Name} has no double-precision reference; Mlp, "
+                + "ResidualMlp, ResidualConvNet and MaskedGridConditioner have."),
         };
     }
+
+    private static bool IsConditionerSupported(IConditioner conditioner) => conditioner switch
+    {
+        Mlp or ResidualMlp or ResidualConvNet => true,
+        MaskedGridConditioner grid => IsConditionerSupported(grid.Network),
+        _ => false,
+    };
 }

@@ -10,6 +10,15 @@ namespace CouplingFlows.Flows;
 /// Builds flows from a <see cref="FlowSpec"/>: preprocessing, then couplings whose masks alternate
 /// between the even and the odd features, then (NICE) a learned diagonal scaling.
 /// </summary>
+/// <remarks>
+/// <para><see cref="FlowKind.RealNvpImage"/> follows the preprocessing with RealNVP's multi-scale
+/// architecture instead (<see cref="MultiScaleTransform"/>: checkerboard and channel-wise couplings,
+/// squeezes, factored-out channels).</para>
+/// <para>Its discrete preprocessing is the scaling by 1/L and the logit only, without the per-pixel
+/// standardisation: a convolutional conditioner shares its weights over all positions and needs to see
+/// that a blank border is blank, and its ActNorm layers normalise per channel instead. On 8x8 digits
+/// (300 steps, width 16, one block) this gave 2.30 test bits/dim against 2.64 with standardisation.</para>
+/// </remarks>
 public static class FlowBuilder
 {
     /// <summary>Builds a freshly initialised flow.</summary>
@@ -24,6 +33,12 @@ public static class FlowBuilder
         spec.Validate();
         var layers = new List<ITransform>();
         AddPreprocessing(spec, layers);
+        if (spec.Kind == FlowKind.RealNvpImage)
+        {
+            layers.Add(ImageFlowBuilder.Build(spec, random));
+            return new Flow(new CompositeTransform(layers), new StandardNormal(spec.Features), spec);
+        }
+
         for (int l = 0; l < spec.Layers; l++)
         {
             CouplingMask mask = CouplingMask.Alternating(spec.Features, keepEven: l % 2 == 0);
@@ -129,7 +144,11 @@ public static class FlowBuilder
                 scale.LogScale.Fill(-MathF.Log(spec.Levels));
                 layers.Add(scale);
                 layers.Add(new Logit(spec.Features, spec.LogitAlpha));
-                layers.Add(new ElementwiseAffine(StandardizationName, spec.Features, trainable: false));
+                if (spec.Kind != FlowKind.RealNvpImage)
+                {
+                    layers.Add(new ElementwiseAffine(StandardizationName, spec.Features, trainable: false));
+                }
+
                 break;
             default:
                 throw new ArgumentOutOfRangeException(

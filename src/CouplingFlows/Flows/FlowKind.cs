@@ -11,4 +11,9 @@ public enum FlowKind
 
     /// <summary>Rational-quadratic spline couplings with alternating masks (neural spline flow).</summary>
     Nsf,
+
+    /// <summary>RealNVP's multi-scale image flow: ActNorm and affine couplings with checkerboard and
+    /// channel-wise masks, squeezes and factored-out channels, residual convolutional conditioners
+    /// (CLI name realnvp-image).</summary>
+    RealNvpImage,
 }

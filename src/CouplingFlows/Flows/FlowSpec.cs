@@ -56,6 +56,17 @@ public sealed record FlowSpec
     /// <summary>(C, H, W) when each row is an image (for sample grids), else null.</summary>
     public IReadOnlyList<int>? ImageShape { get; init; }
 
+    /// <summary>The number of scales of an image flow (<see cref="FlowKind.RealNvpImage"/>); null chooses
+    /// one more than the number of squeezes that keep both sides even and at least 4 (2 for 8x8, 3 for
+    /// 28x28).</summary>
+    public int? Scales { get; init; }
+
+    /// <summary>The width (hidden channels) of an image flow's convolutional conditioners.</summary>
+    public int ConvChannels { get; init; } = 32;
+
+    /// <summary>The number of residual blocks in each convolutional conditioner of an image flow.</summary>
+    public int ResidualBlocks { get; init; } = 2;
+
     /// <summary>Throws when a setting is out of range.</summary>
     /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
     public void Validate()
@@ -65,10 +76,21 @@ public sealed record FlowSpec
         Require(HiddenFeatures >= 1, $"hidden must be at least 1; got {HiddenFeatures}.");
         Require(HiddenLayers >= 0, $"depth must be at least 0; got {HiddenLayers}.");
         Require(ScaleBound > 0f && float.IsFinite(ScaleBound), $"scale bound must be positive; got {ScaleBound}.");
-        Require(Bins >= 2, $"binCount must be at least 2; got {Bins}.");
-        Require(TailBound > 0f && float.IsFinite(TailBound), $"tail bound must be positive; got {TailBound}.");
+        if (Kind == FlowKind.Nsf)
+        {
+            Require(Bins >= 2, $"binCount must be at least 2; got {Bins}.");
+            Require(Bins < 1000, $"binCount must be below 1000 (K x minimum bin width 0.001 < 1); got {Bins}.");
+            Require(
+                TailBound > 0f && TailBound <= 1e6f, $"tail bound must lie in (0, 1e6]; got {TailBound}.");
+        }
         Require(Levels >= 2, $"levels must be at least 2; got {Levels}.");
         Require(LogitAlpha > 0f && LogitAlpha < 0.5f, $"logit alpha must lie in (0, 0.5); got {LogitAlpha}.");
+        if (Kind == FlowKind.RealNvpImage)
+        {
+            Require(ConvChannels >= 1, $"channels must be at least 1; got {ConvChannels}.");
+            Require(ResidualBlocks >= 0, $"blocks must be 0 or more; got {ResidualBlocks}.");
+            ImageFlowBuilder.Plan(this);
+        }
     }
 
     private static void Require(bool condition, string message)

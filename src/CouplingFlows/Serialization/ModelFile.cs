@@ -147,6 +147,7 @@ public static class ModelFile
         int jsonLength = ReadCount(reader, bodyLength, "architecture");
         FlowSpec spec = JsonSerializer.Deserialize<FlowSpec>(reader.ReadBytes(jsonLength), JsonOptions)
             ?? throw new ModelFileException(sourceName, "the architecture record is empty.");
+        ArchitectureGuard.Check(spec, bodyLength - stream.Position, sourceName);
         Flow flow = FlowBuilder.Build(spec, new RandomSource(0));
         int count = ReadCount(reader, bodyLength, "parameter");
         if (count != flow.Parameters.Count)

@@ -102,6 +102,67 @@ public sealed class CouplingMask
         return new(features, [.. identityIndices]);
     }
 
+    /// <summary>The checkerboard mask of an image: keeps pixel (i, j) of every channel when i + j has
+    /// the chosen parity.</summary>
+    /// <remarks>
+    /// <para>Feature c·H·W + i·W + j is kept when (i + j) mod 2 = 0 and <paramref name="keepEven"/>, or
+    /// (i + j) mod 2 = 1 and not. For a 3×3 single-channel image and keepEven the kept pattern is
+    /// [[1,0,1],[0,1,0],[1,0,1]] (1 = kept). Odd H or W is allowed; the blocks then differ by at most
+    /// C features. Dinh, Sohl-Dickstein and Bengio (2017), §3.4 and Figure 3,
+    /// <see href="https://arxiv.org/abs/1605.08803"/>.</para>
+    /// </remarks>
+    /// <param name="shape">(C, H, W) of one image; C·H·W ≥ 2.</param>
+    /// <param name="keepEven">True keeps the pixels with i + j even (the top-left one included).</param>
+    /// <returns>The mask over C·H·W features.</returns>
+    /// <exception cref="ArgumentException">The shape is invalid or has a single pixel.</exception>
+    public static CouplingMask Checkerboard(ImageShape shape, bool keepEven)
+    {
+        shape.Validate(nameof(shape));
+        int parity = keepEven ? 0 : 1;
+        var kept = new List<int>(((shape.Length + 1) / 2) + shape.Channels);
+        for (int c = 0; c < shape.Channels; c++)
+        {
+            for (int i = 0; i < shape.Height; i++)
+            {
+                for (int j = 0; j < shape.Width; j++)
+                {
+                    if ((i + j) % 2 == parity)
+                    {
+                        kept.Add((c * shape.Pixels) + (i * shape.Width) + j);
+                    }
+                }
+            }
+        }
+
+        return new(shape.Length, [.. kept]);
+    }
+
+    /// <summary>The channel-wise mask of an image: keeps the first ⌈C/2⌉ channels, or the last ⌊C/2⌋
+    /// when <paramref name="keepFirst"/> is false.</summary>
+    /// <remarks>Both blocks are whole channels stored contiguously, so the kept block of a row is itself
+    /// an image of ⌈C/2⌉ (or ⌊C/2⌋) channels in the same layout. Dinh, Sohl-Dickstein and Bengio (2017),
+    /// §3.4, <see href="https://arxiv.org/abs/1605.08803"/>.</remarks>
+    /// <param name="shape">(C, H, W) of one image; C ≥ 2.</param>
+    /// <param name="keepFirst">Which half of the channels is kept.</param>
+    /// <returns>The mask over C·H·W features.</returns>
+    /// <exception cref="ArgumentException">The shape is invalid or has a single channel.</exception>
+    public static CouplingMask ChannelWise(ImageShape shape, bool keepFirst)
+    {
+        shape.Validate(nameof(shape));
+        if (shape.Channels < 2)
+        {
+            throw new ArgumentException(
+                $"A channel-wise mask needs at least 2 channels; the image is {shape}. Use a checkerboard "
+                + "mask, or squeeze the image first.",
+                nameof(shape));
+        }
+
+        int firstHalf = ((shape.Channels + 1) / 2) * shape.Pixels;
+        return keepFirst
+            ? new(shape.Length, [.. Enumerable.Range(0, firstHalf)])
+            : new(shape.Length, [.. Enumerable.Range(firstHalf, shape.Length - firstHalf)]);
+    }
+
     /// <summary>The mask with the two blocks swapped.</summary>
     /// <returns>A mask that keeps what this one transforms.</returns>
     public CouplingMask Complement() => new(Features, _transformed);

@@ -44,16 +44,27 @@ public sealed class StudyCommandTests : IDisposable
     }
 
     [Fact]
-    public void ReceptiveField_ImageMasks_ExplainWhatIsMissing()
+    public void ReceptiveField_ImageMasks_GrowToTheWholeImage()
+    {
+        (int code, string output, string error) = CliRunner.Run(
+            "study", "receptive-field", "--shape", "1x8x8", "--masks", "checkerboard,channel", "--layers", "1..4",
+            "--points", "2", "--out", Path.Combine(_folder, "image"));
+
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Contains("checkerboard_layers_to_dense: 4", output, StringComparison.Ordinal);
+        Assert.Contains("channel_layers_to_dense: 3", output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(_folder, "image", "receptive-field.png")));
+    }
+
+    [Fact]
+    public void ReceptiveField_ImageMasksOnATabularShape_IsAUsageError()
     {
         (int code, _, string error) = CliRunner.Run(
-            "study", "receptive-field", "--shape", "1x8x8", "--masks", "checkerboard,channel", "--layers", "1..8",
-            "--out", Path.Combine(_folder, "image"));
+            "study", "receptive-field", "--shape", "8", "--masks", "checkerboard", "--out", Path.Combine(_folder, "x"));
 
         Assert.Equal(ExitCodes.Usage, code);
-        Assert.Contains("Conv2d", error, StringComparison.Ordinal);
-        Assert.Contains("squeeze", error, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(Path.Combine(_folder, "image")));
+        Assert.Contains("CxHxW", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_folder, "x")));
     }
 
     [Theory]

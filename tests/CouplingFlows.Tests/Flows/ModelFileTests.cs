@@ -161,4 +161,30 @@ public sealed class ModelFileTests : IDisposable
         Assert.Contains(
             "not a CouplingFlows model file but a training checkpoint", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("\"Layers\":2", "\"Layers\":100000000")]
+    [InlineData("\"Features\":4", "\"Features\":2000000000")]
+    public void Load_EditedArchitectureWithValidChecksum_IsRefusedBeforeAllocating(string from, string to)
+    {
+        Flow flow = FlowBuilder.Build(
+            new FlowSpec { Features = 4, Layers = 2, HiddenFeatures = 8 }, new RandomSource(1));
+        byte[] bytes = ModelFile.ToBytes(flow);
+        byte[] forged = Forge(bytes, from, to);
+
+        var error = Assert.Throws<ModelFileException>(() => ModelFile.FromBytes(forged, "forged.cflow"));
+
+        Assert.Contains("cannot fit", error.Message, StringComparison.Ordinal);
+    }
+
+    private static byte[] Forge(byte[] bytes, string from, string to)
+    {
+        int jsonLength = BitConverter.ToInt32(bytes, 12);
+        string json = System.Text.Encoding.UTF8.GetString(bytes, 16, jsonLength);
+        Assert.Contains(from, json, StringComparison.Ordinal);
+        byte[] edited = System.Text.Encoding.UTF8.GetBytes(json.Replace(from, to, StringComparison.Ordinal));
+        byte[] body = [.. bytes[..12], .. BitConverter.GetBytes(edited.Length), .. edited,
+            .. bytes[(16 + jsonLength)..^32]];
+        return [.. body, .. System.Security.Cryptography.SHA256.HashData(body)];
+    }
 }

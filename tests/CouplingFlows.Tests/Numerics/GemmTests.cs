@@ -4,6 +4,7 @@ using Xunit;
 
 namespace CouplingFlows.Tests.Numerics;
 
+[Collection(CouplingFlows.Tests.Support.SerialTests.Name)]
 public sealed class GemmTests
 {
     /// <summary>

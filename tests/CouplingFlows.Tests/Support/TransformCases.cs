@@ -1,3 +1,4 @@
+using CouplingFlows.Flows;
 using CouplingFlows.Nn;
 using CouplingFlows.Numerics;
 using CouplingFlows.Transforms;
@@ -40,6 +41,19 @@ public static class TransformCases
             new AdditiveCoupling(CouplingMask.Alternating(4, keepEven: false), new Mlp("a", 2, 2, SmallTanh, r)),
             RandomScaling(4, r),
         ])),
+        new("conv-checkerboard-1x4x4", r => ImageCouplings.Checkerboard(
+            new ImageShape(1, 4, 4), keepEven: true, new ResidualConvNetOptions(4, 1, Activation.Tanh), r)),
+        new("conv-checkerboard-2x3x3-odd", r => ImageCouplings.Checkerboard(
+            new ImageShape(2, 3, 3), keepEven: false, new ResidualConvNetOptions(3, 1, Activation.Elu), r)),
+        new("conv-channel-4x2x2", r => ImageCouplings.ChannelWise(
+            new ImageShape(4, 2, 2), keepFirst: false, new ResidualConvNetOptions(4, 2, Activation.Tanh), r)),
+        new("conv-channel-6x2x2-1x1-kernel", r => ImageCouplings.ChannelWise(
+            new ImageShape(6, 2, 2), keepFirst: true, new ResidualConvNetOptions(5, 1, Activation.Tanh, KernelSize: 1),
+            r)),
+        new("squeeze-2x2x4", _ => new Squeeze(new ImageShape(2, 2, 4))),
+        new("actnorm-3x2x2", r => ImageCouplings.FittedActNorm(new ImageShape(3, 2, 2), r)),
+        new("multiscale-1x4x4", r => ImageCouplings.MultiScale(new ImageShape(1, 4, 4), scales: 2, r)),
+        new("multiscale-2x2x6-one-scale", r => ImageCouplings.MultiScale(new ImageShape(2, 2, 6), scales: 1, r)),
     ];
 
     public static TheoryData<string> Names()
