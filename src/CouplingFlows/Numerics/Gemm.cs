@@ -169,4 +169,25 @@ public static class Gemm
                 name);
         }
     }
+
+    /// <summary>Writes the transpose of a row-major (rows, columns) matrix into destination.</summary>
+    internal static void Transpose(ReadOnlySpan<float> source, int rows, int columns, Span<float> destination)
+    {
+        const int Tile = 16;
+        for (int i0 = 0; i0 < rows; i0 += Tile)
+        {
+            int i1 = Math.Min(i0 + Tile, rows);
+            for (int j0 = 0; j0 < columns; j0 += Tile)
+            {
+                int j1 = Math.Min(j0 + Tile, columns);
+                for (int i = i0; i < i1; i++)
+                {
+                    for (int j = j0; j < j1; j++)
+                    {
+                        destination[(j * rows) + i] = source[(i * columns) + j];
+                    }
+                }
+            }
+        }
+    }
 }
