@@ -130,10 +130,7 @@ public sealed class Flow
 
         Tensor latentGradient = Tensor.Ensure(ref _latentGradient, [.. result.Output.Shape]);
         Base.NegativeLogProbGradient(result.Output, 1f / rows, latentGradient);
-        if (_logAbsDetGradient is null || _logAbsDetGradient.Length != rows)
-        {
-            _logAbsDetGradient = new float[rows];
-        }
+        RowBuffer.Ensure(ref _logAbsDetGradient, rows);
 
         Array.Fill(_logAbsDetGradient, -1f / rows);
         Transform.Backward(latentGradient, _logAbsDetGradient);

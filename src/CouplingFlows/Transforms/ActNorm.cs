@@ -147,10 +147,7 @@ public sealed class ActNorm : ITransform
 
         _input = x;
         Tensor y = Tensor.Ensure(ref _output, [.. x.Shape]);
-        if (_logAbsDet is null || _logAbsDet.Length != x.Rows)
-        {
-            _logAbsDet = new float[x.Rows];
-        }
+        RowBuffer.Ensure(ref _logAbsDet, x.Rows);
 
         Apply(x, y, _logAbsDet, inverse: false);
 

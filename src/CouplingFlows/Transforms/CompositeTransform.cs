@@ -98,10 +98,7 @@ public sealed class CompositeTransform : ITransform
     public TransformResult ForwardTraining(Tensor x, Tensor? context = null)
     {
         ArgumentNullException.ThrowIfNull(x);
-        if (_trainingLogAbsDet is null || _trainingLogAbsDet.Length != x.Rows)
-        {
-            _trainingLogAbsDet = new float[x.Rows];
-        }
+        RowBuffer.Ensure(ref _trainingLogAbsDet, x.Rows);
 
         float[] total = _trainingLogAbsDet;
         Array.Clear(total);

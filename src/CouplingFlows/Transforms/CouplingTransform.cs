@@ -101,7 +101,7 @@ public abstract class CouplingTransform : ITransform, ITrainingCache
         Tensor xB = Tensor.Ensure(ref _transformedInput, rows, transformed);
         Gather(x, Mask.TransformedArray, xB);
         Tensor yB = Tensor.Ensure(ref _outputBlock, rows, transformed);
-        float[] logAbsDet = EnsureLogAbsDet(rows);
+        float[] logAbsDet = RowBuffer.Ensure(ref _logAbsDet, rows);
         Array.Clear(logAbsDet);
         ForwardFunction(xB.Data, _theta.Data, yB.Data, logAbsDet, rows);
         Tensor y = Tensor.Ensure(ref _output, [.. x.Shape]);
@@ -273,16 +273,6 @@ public abstract class CouplingTransform : ITransform, ITrainingCache
         }
 
         TransformValidation.CheckContext(x, context, ContextFeatures);
-    }
-
-    private float[] EnsureLogAbsDet(int rows)
-    {
-        if (_logAbsDet is null || _logAbsDet.Length != rows)
-        {
-            _logAbsDet = new float[rows];
-        }
-
-        return _logAbsDet;
     }
 
     private static void Gather(Tensor source, int[] columns, Tensor destination)

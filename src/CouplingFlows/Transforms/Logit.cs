@@ -100,10 +100,7 @@ public sealed class Logit : ITransform
         TransformValidation.CheckFeatures(x, Features, nameof(x));
         _input = x;
         Tensor y = Tensor.Ensure(ref _output, [.. x.Shape]);
-        if (_logAbsDet is null || _logAbsDet.Length != x.Rows)
-        {
-            _logAbsDet = new float[x.Rows];
-        }
+        RowBuffer.Ensure(ref _logAbsDet, x.Rows);
 
         ApplyForward(x, y, _logAbsDet);
 

@@ -112,10 +112,7 @@ public sealed class MultiScaleTransform : ITransform
         TransformValidation.CheckFeatures(x, Features, nameof(x));
         Tensor current = Tensor.Ensure(ref _output, [.. x.Shape]);
         x.Data.CopyTo(current.Data, 0);
-        if (_logAbsDet is null || _logAbsDet.Length != x.Rows)
-        {
-            _logAbsDet = new float[x.Rows];
-        }
+        RowBuffer.Ensure(ref _logAbsDet, x.Rows);
 
         Array.Clear(_logAbsDet);
         for (int s = 0; s < _stages.Length; s++)

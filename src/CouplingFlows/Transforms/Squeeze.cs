@@ -89,10 +89,7 @@ public sealed class Squeeze : ITransform
         TransformValidation.CheckFeatures(x, Features, nameof(x));
         Tensor y = Tensor.Ensure(ref _output, ShapeOf(x, OutputShape));
         Reorder(x, _order, y);
-        if (_logAbsDet is null || _logAbsDet.Length != x.Rows)
-        {
-            _logAbsDet = new float[x.Rows];
-        }
+        RowBuffer.Ensure(ref _logAbsDet, x.Rows);
 
         return new TransformResult(y, _logAbsDet);
     }
