@@ -1,4 +1,5 @@
-
+using System.Numerics;
+using System.Runtime.InteropServices;
 namespace CouplingFlows.Nn;
 
 /// <summary>
@@ -149,7 +150,30 @@ public sealed class Adam
         float b1 = Beta1;
         float b2 = Beta2;
         float eps = Epsilon;
-        for (int i = 0; i < value.Length; i++)
+        var epsilon = new Vector<float>(eps);
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            Span<Vector<float>> valueV = MemoryMarshal.Cast<float, Vector<float>>(value);
+            ReadOnlySpan<Vector<float>> gradientV = MemoryMarshal.Cast<float, Vector<float>>(gradient);
+            Span<Vector<float>> mV = MemoryMarshal.Cast<float, Vector<float>>(m);
+            Span<Vector<float>> vV = MemoryMarshal.Cast<float, Vector<float>>(v);
+            for (int k = 0; k < valueV.Length; k++)
+            {
+                // The same operations in the same order as the scalar loop below, so both give the
+                // same bits.
+                Vector<float> g = gradientV[k] * gradientScale;
+                Vector<float> mk = (b1 * mV[k]) + ((1f - b1) * g);
+                Vector<float> vk = (b2 * vV[k]) + ((1f - b2) * g * g);
+                mV[k] = mk;
+                vV[k] = vk;
+                valueV[k] -= stepSize * mk / ((Vector.SquareRoot(vk) * inverseSqrtCorrection2) + epsilon);
+            }
+
+            i = valueV.Length * Vector<float>.Count;
+        }
+
+        for (; i < value.Length; i++)
         {
             float g = gradient[i] * gradientScale;
             float mi = (b1 * m[i]) + ((1f - b1) * g);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using CouplingFlows.Nn;
 
 namespace CouplingFlows.Transforms;
@@ -50,22 +51,20 @@ public sealed class AffineCoupling : CouplingTransform
         ReadOnlySpan<float> xB, ReadOnlySpan<float> theta, Span<float> yB, Span<float> logAbsDet, int rows)
     {
         int width = Mask.TransformedIndices.Count;
+        float[] scratch = ArrayPool<float>.Shared.Rent(2 * width);
+        Span<float> s = scratch.AsSpan(0, width);
+        Span<float> scale = scratch.AsSpan(width, width);
         for (int i = 0; i < rows; i++)
         {
             ReadOnlySpan<float> raw = theta.Slice(i * 2 * width, width);
             ReadOnlySpan<float> shift = theta.Slice((i * 2 * width) + width, width);
-            ReadOnlySpan<float> x = xB.Slice(i * width, width);
-            Span<float> y = yB.Slice(i * width, width);
-            float sum = 0f;
-            for (int j = 0; j < width; j++)
-            {
-                float s = LogScale(raw[j]);
-                y[j] = (x[j] * MathF.Exp(s)) + shift[j];
-                sum += s;
-            }
-
-            logAbsDet[i] += sum;
+            BoundedLogScale(raw, s);
+            TensorPrimitives.Exp(s, scale);
+            TensorPrimitives.FusedMultiplyAdd(xB.Slice(i * width, width), scale, shift, yB.Slice(i * width, width));
+            logAbsDet[i] += TensorPrimitives.Sum(s);
         }
+
+        ArrayPool<float>.Shared.Return(scratch);
     }
 
     /// <inheritdoc/>
@@ -73,22 +72,23 @@ public sealed class AffineCoupling : CouplingTransform
         ReadOnlySpan<float> yB, ReadOnlySpan<float> theta, Span<float> xB, Span<float> logAbsDet, int rows)
     {
         int width = Mask.TransformedIndices.Count;
+        float[] scratch = ArrayPool<float>.Shared.Rent(2 * width);
+        Span<float> s = scratch.AsSpan(0, width);
+        Span<float> inverseScale = scratch.AsSpan(width, width);
         for (int i = 0; i < rows; i++)
         {
             ReadOnlySpan<float> raw = theta.Slice(i * 2 * width, width);
             ReadOnlySpan<float> shift = theta.Slice((i * 2 * width) + width, width);
-            ReadOnlySpan<float> y = yB.Slice(i * width, width);
             Span<float> x = xB.Slice(i * width, width);
-            float sum = 0f;
-            for (int j = 0; j < width; j++)
-            {
-                float s = LogScale(raw[j]);
-                x[j] = (y[j] - shift[j]) * MathF.Exp(-s);
-                sum -= s;
-            }
-
-            logAbsDet[i] += sum;
+            BoundedLogScale(raw, s);
+            logAbsDet[i] -= TensorPrimitives.Sum(s);
+            TensorPrimitives.Negate(s, s);
+            TensorPrimitives.Exp(s, inverseScale);
+            TensorPrimitives.Subtract(yB.Slice(i * width, width), shift, x);
+            TensorPrimitives.Multiply(x, inverseScale, x);
         }
+
+        ArrayPool<float>.Shared.Return(scratch);
     }
 
     /// <inheritdoc/>
@@ -107,24 +107,35 @@ public sealed class AffineCoupling : CouplingTransform
     {
         int width = Mask.TransformedIndices.Count;
         float inverseBound = 1f / ScaleBound;
+        float[] scratch = ArrayPool<float>.Shared.Rent(2 * width);
+        Span<float> s = scratch.AsSpan(0, width);
+        Span<float> scale = scratch.AsSpan(width, width);
         for (int i = 0; i < rows; i++)
         {
-            ReadOnlySpan<float> raw = theta.Slice(i * 2 * width, width);
-            ReadOnlySpan<float> x = xB.Slice(i * width, width);
             ReadOnlySpan<float> dy = outputGradient.Slice(i * width, width);
             Span<float> dx = inputGradient.Slice(i * width, width);
             Span<float> dRaw = thetaGradient.Slice(i * 2 * width, width);
-            Span<float> dShift = thetaGradient.Slice((i * 2 * width) + width, width);
-            float dLogDet = logAbsDetGradient[i];
-            for (int j = 0; j < width; j++)
-            {
-                float s = LogScale(raw[j]);
-                float scale = MathF.Exp(s);
-                float ratio = s * inverseBound;
-                dx[j] = dy[j] * scale;
-                dShift[j] = dy[j];
-                dRaw[j] = ((dy[j] * x[j] * scale) + dLogDet) * (1f - (ratio * ratio));
-            }
+            BoundedLogScale(theta.Slice(i * 2 * width, width), s);
+            TensorPrimitives.Exp(s, scale);
+            TensorPrimitives.Multiply(dy, scale, dx);
+            dy.CopyTo(thetaGradient.Slice((i * 2 * width) + width, width));
+
+            // dRaw = (dx ⊙ x + ∂L/∂log|det J|) ⊙ (1 − (s/c)²), with s/c overwriting s.
+            TensorPrimitives.Multiply(s, inverseBound, s);
+            TensorPrimitives.Multiply(s, s, s);
+            TensorPrimitives.Subtract(1f, s, s);
+            TensorPrimitives.MultiplyAdd(dx, xB.Slice(i * width, width), logAbsDetGradient[i], dRaw);
+            TensorPrimitives.Multiply(dRaw, s, dRaw);
         }
+
+        ArrayPool<float>.Shared.Return(scratch);
+    }
+
+    /// <summary>s = c · tanh(h / c) for a row of raw outputs.</summary>
+    private void BoundedLogScale(ReadOnlySpan<float> raw, Span<float> s)
+    {
+        TensorPrimitives.Divide(raw, ScaleBound, s);
+        TensorPrimitives.Tanh(s, s);
+        TensorPrimitives.Multiply(s, ScaleBound, s);
     }
 }
