@@ -68,9 +68,18 @@ public sealed class Flow
     public float[] LogProb(Tensor x, Tensor? context = null)
     {
         ArgumentNullException.ThrowIfNull(x);
-        TransformResult result = Transform.Forward(x, context);
-        float[] logProb = Base.LogProb(result.Output);
-        TensorPrimitives.Add(logProb, result.LogAbsDet, logProb);
+        if (x.Rows <= ParallelRows.BlockRows || (context is not null && context.Rows != x.Rows))
+        {
+            return LogProbCore(x, context);
+        }
+
+        float[] logProb = new float[x.Rows];
+        ParallelRows.For(x.Rows, (start, count) =>
+        {
+            Tensor block = ParallelRows.Slice(x, start, count);
+            Tensor? contextBlock = context is null ? null : ParallelRows.Slice(context, start, count);
+            LogProbCore(block, contextBlock).CopyTo(logProb, start);
+        });
 
         return logProb;
     }
@@ -96,10 +105,50 @@ public sealed class Flow
         ArgumentNullException.ThrowIfNull(random);
         Tensor z = Base.Sample(count, random, temperature);
         float[] logProb = Base.LogProb(z);
-        TransformResult result = Transform.Inverse(z, context);
+        TransformResult result = z.Rows <= ParallelRows.BlockRows || (context is not null && context.Rows != z.Rows)
+            ? Transform.Inverse(z, context)
+            : InverseByBlocks(z, context);
         TensorPrimitives.Subtract(logProb, result.LogAbsDet, logProb);
 
         return new FlowSample(result.Output, logProb);
+    }
+
+    private float[] LogProbCore(Tensor x, Tensor? context)
+    {
+        TransformResult result = Transform.Forward(x, context);
+        float[] logProb = Base.LogProb(result.Output);
+        TensorPrimitives.Add(logProb, result.LogAbsDet, logProb);
+
+        return logProb;
+    }
+
+    /// <summary>f⁻¹(z) computed block by block on several threads; the same bits as one call.</summary>
+    private TransformResult InverseByBlocks(Tensor z, Tensor? context)
+    {
+        float[] logAbsDet = new float[z.Rows];
+        Tensor? output = null;
+        var gate = new Lock();
+        ParallelRows.For(z.Rows, (start, count) =>
+        {
+            Tensor block = ParallelRows.Slice(z, start, count);
+            Tensor? contextBlock = context is null ? null : ParallelRows.Slice(context, start, count);
+            TransformResult part = Transform.Inverse(block, contextBlock);
+            part.LogAbsDet.CopyTo(logAbsDet, start);
+            lock (gate)
+            {
+                if (output is null)
+                {
+                    int[] shape = [.. part.Output.Shape];
+                    shape[0] = z.Rows;
+                    output = new Tensor(shape);
+                }
+            }
+
+            int width = part.Output.RowLength;
+            part.Output.Data.CopyTo(output.Data, start * width);
+        });
+
+        return new TransformResult(output!, logAbsDet);
     }
 
     /// <summary>

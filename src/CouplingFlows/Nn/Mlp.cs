@@ -1,3 +1,4 @@
+using System.Buffers;
 using CouplingFlows.Numerics;
 using CouplingFlows.Transforms;
 
@@ -84,20 +85,35 @@ public sealed class Mlp : IConditioner, ITrainingCache
     {
         ArgumentNullException.ThrowIfNull(input);
         int rows = input.Rows;
-        Tensor current = input;
-        for (int l = 0; l < _layers.Length; l++)
+        int last = _layers.Length - 1;
+        float[]? rented = null;
+        ReadOnlySpan<float> current = input.Data;
+        for (int l = 0; l < last; l++)
         {
-            var next = new Tensor(rows, _layers[l].OutputFeatures);
-            _layers[l].Forward(current.Data, next.Data, rows);
-            if (l < _layers.Length - 1)
+            // Hidden activations live only until the next layer has read them, so they come from a
+            // pool; only θ, which the caller keeps, is a new array.
+            int length = rows * _layers[l].OutputFeatures;
+            float[] next = ArrayPool<float>.Shared.Rent(length);
+            Span<float> hidden = next.AsSpan(0, length);
+            _layers[l].Forward(current, hidden, rows);
+            ActivationFunctions.Apply(_activation, hidden);
+            if (rented is not null)
             {
-                ActivationFunctions.Apply(_activation, next.Data);
+                ArrayPool<float>.Shared.Return(rented);
             }
 
-            current = next;
+            rented = next;
+            current = hidden;
         }
 
-        return current;
+        var output = new Tensor(rows, _layers[last].OutputFeatures);
+        _layers[last].Forward(current, output.Data, rows);
+        if (rented is not null)
+        {
+            ArrayPool<float>.Shared.Return(rented);
+        }
+
+        return output;
     }
 
     /// <inheritdoc/>

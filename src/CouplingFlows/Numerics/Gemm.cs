@@ -28,6 +28,9 @@ public static class Gemm
 {
     private static int s_maxDegreeOfParallelism = Environment.ProcessorCount;
 
+    [ThreadStatic]
+    private static bool t_serial;
+
     /// <summary>The most threads one product may use: the calling thread plus helper threads.</summary>
     /// <value>At least 1; the default is <see cref="Environment.ProcessorCount"/>, and larger values act as the
     /// processor count. Set 1 to keep every product on the calling thread.</value>
@@ -116,7 +119,18 @@ public static class Gemm
         Span<float> c,
         bool accumulate)
     {
-        MultiplyCore(layoutA, layoutB, m, n, k, a, b, c, accumulate, MaxDegreeOfParallelism);
+        int degree = t_serial ? 1 : MaxDegreeOfParallelism;
+        MultiplyCore(layoutA, layoutB, m, n, k, a, b, c, accumulate, degree);
+    }
+
+    /// <summary>
+    /// True while the calling thread is one of several that already share the work by rows of a batch
+    /// (see <see cref="ParallelRows"/>): its products then stay on it instead of calling helpers.
+    /// </summary>
+    internal static bool SerialOnThisThread
+    {
+        get => t_serial;
+        set => t_serial = value;
     }
 
     /// <summary><see cref="Multiply"/> without validation, on up to <paramref name="maxDegree"/> threads.</summary>

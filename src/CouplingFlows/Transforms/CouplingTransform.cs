@@ -1,3 +1,4 @@
+using System.Buffers;
 using CouplingFlows.Nn;
 using CouplingFlows.Numerics;
 
@@ -238,21 +239,23 @@ public abstract class CouplingTransform : ITransform, ITrainingCache
         var conditionerInput = new Tensor(rows, Conditioner.InputFeatures);
         BuildConditionerInput(input, context, conditionerInput);
         Tensor theta = Conditioner.Forward(conditionerInput);
-        var inB = new Tensor(rows, transformed);
-        Gather(input, Mask.TransformedArray, inB);
-        var outB = new Tensor(rows, transformed);
+        float[] blocks = ArrayPool<float>.Shared.Rent(2 * rows * transformed);
+        Span<float> inB = blocks.AsSpan(0, rows * transformed);
+        Span<float> outB = blocks.AsSpan(rows * transformed, rows * transformed);
+        Gather(input.Data, input.RowLength, Mask.TransformedArray, inB);
         float[] logAbsDet = new float[rows];
         if (inverse)
         {
-            InverseFunction(inB.Data, theta.Data, outB.Data, logAbsDet, rows);
+            InverseFunction(inB, theta.Data, outB, logAbsDet, rows);
         }
         else
         {
-            ForwardFunction(inB.Data, theta.Data, outB.Data, logAbsDet, rows);
+            ForwardFunction(inB, theta.Data, outB, logAbsDet, rows);
         }
 
         Tensor output = input.Clone();
-        Scatter(outB, Mask.TransformedArray, output);
+        Scatter(outB, Mask.TransformedArray, output.Data, output.RowLength);
+        ArrayPool<float>.Shared.Return(blocks);
 
         return new TransformResult(output, logAbsDet);
     }
@@ -275,14 +278,17 @@ public abstract class CouplingTransform : ITransform, ITrainingCache
         TransformValidation.CheckContext(x, context, ContextFeatures);
     }
 
-    private static void Gather(Tensor source, int[] columns, Tensor destination)
+    private static void Gather(Tensor source, int[] columns, Tensor destination) =>
+        Gather(source.Data, source.RowLength, columns, destination.Data);
+
+    private static void Gather(ReadOnlySpan<float> source, int width, int[] columns, Span<float> destination)
     {
-        int width = source.RowLength;
         int count = columns.Length;
-        for (int i = 0; i < source.Rows; i++)
+        int rows = destination.Length / count;
+        for (int i = 0; i < rows; i++)
         {
-            ReadOnlySpan<float> row = source.Data.AsSpan(i * width, width);
-            Span<float> target = destination.Data.AsSpan(i * count, count);
+            ReadOnlySpan<float> row = source.Slice(i * width, width);
+            Span<float> target = destination.Slice(i * count, count);
             for (int j = 0; j < count; j++)
             {
                 target[j] = row[columns[j]];
@@ -290,14 +296,17 @@ public abstract class CouplingTransform : ITransform, ITrainingCache
         }
     }
 
-    private static void Scatter(Tensor block, int[] columns, Tensor destination)
+    private static void Scatter(Tensor block, int[] columns, Tensor destination) =>
+        Scatter(block.Data, columns, destination.Data, destination.RowLength);
+
+    private static void Scatter(ReadOnlySpan<float> block, int[] columns, Span<float> destination, int width)
     {
-        int width = destination.RowLength;
         int count = columns.Length;
-        for (int i = 0; i < destination.Rows; i++)
+        int rows = destination.Length / width;
+        for (int i = 0; i < rows; i++)
         {
-            ReadOnlySpan<float> source = block.Data.AsSpan(i * count, count);
-            Span<float> row = destination.Data.AsSpan(i * width, width);
+            ReadOnlySpan<float> source = block.Slice(i * count, count);
+            Span<float> row = destination.Slice(i * width, width);
             for (int j = 0; j < count; j++)
             {
                 row[columns[j]] = source[j];
