@@ -91,7 +91,7 @@ internal static class BenchRunner
                 GemmStatistics.Enabled = true;
             }
 
-            long before = GC.GetAllocatedBytesForCurrentThread();
+            long before = GC.GetTotalAllocatedBytes(precise: true);
             long start = Stopwatch.GetTimestamp();
             adam.ZeroGradients();
             flow.ComputeLossAndGradients(batch);
@@ -101,18 +101,24 @@ internal static class BenchRunner
             {
                 times[step] = elapsed.TotalMilliseconds;
                 measuredSeconds += elapsed.TotalSeconds;
-                allocated += GC.GetAllocatedBytesForCurrentThread() - before;
+                allocated += GC.GetTotalAllocatedBytes(precise: true) - before;
             }
         }
 
         GemmStatistics.Enabled = false;
-        double share = measuredSeconds > 0 ? GemmStatistics.Elapsed.TotalSeconds / measuredSeconds : 0;
+
+        // With a step split by rows, both threads multiply at once and the counters add their times:
+        // the products' combined speed is the per-thread speed times the threads.
+        int threads = flow.TrainingThreads(options.BatchSize);
+        double gemmSeconds = GemmStatistics.Elapsed.TotalSeconds / threads;
+        double share = measuredSeconds > 0 ? gemmSeconds / measuredSeconds : 0;
+        double gflops = gemmSeconds > 0 ? GemmStatistics.Flops / gemmSeconds / 1e9 : 0;
 
         // Weights, gradients, the optimiser's moments and whatever activations the layers keep between steps.
         double heapMib = GC.GetTotalMemory(forceFullCollection: true) / (1024.0 * 1024.0);
         GC.KeepAlive(adam);
 
-        return (times, allocated / Math.Max(1, options.Steps), GemmStatistics.GigaflopsPerSecond, share, heapMib);
+        return (times, allocated / Math.Max(1, options.Steps), gflops, share, heapMib);
     }
 
     private static void FillBatch(Tensor batch, BenchData data, RandomSource random)

@@ -13,6 +13,12 @@ public interface IBaseDistribution
     /// <returns>Length B.</returns>
     float[] LogProb(Tensor z);
 
+    /// <summary>log p_Z(z) per row, written into <paramref name="destination"/> (no allocation in
+    /// implementations that override it).</summary>
+    /// <param name="z">(B, D).</param>
+    /// <param name="destination">Length at least B; entries [0, B) are overwritten.</param>
+    void LogProb(Tensor z, Span<float> destination) => LogProb(z).CopyTo(destination);
+
     /// <summary>Writes ∂(−log p_Z(z))/∂z, scaled by <paramref name="weight"/>, into gradient.</summary>
     /// <param name="z">(B, D).</param>
     /// <param name="weight">The factor, for example 1/B for a mean loss.</param>

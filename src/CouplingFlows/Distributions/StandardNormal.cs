@@ -28,16 +28,24 @@ public sealed class StandardNormal : IBaseDistribution
     public float[] LogProb(Tensor z)
     {
         ArgumentNullException.ThrowIfNull(z);
-        CheckWidth(z);
         float[] result = new float[z.Rows];
+        LogProb(z, result);
+
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public void LogProb(Tensor z, Span<float> destination)
+    {
+        ArgumentNullException.ThrowIfNull(z);
+        CheckWidth(z);
+        ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, z.Rows, nameof(destination));
         double constant = -0.5 * Features * LogTwoPi;
         for (int i = 0; i < z.Rows; i++)
         {
             ReadOnlySpan<float> row = z.Row(i);
-            result[i] = (float)(constant - (0.5 * TensorPrimitives.SumOfSquares(row)));
+            destination[i] = (float)(constant - (0.5 * TensorPrimitives.SumOfSquares(row)));
         }
-
-        return result;
     }
 
     /// <inheritdoc/>

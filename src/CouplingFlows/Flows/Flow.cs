@@ -19,6 +19,8 @@ public sealed class Flow
 {
     private Tensor? _latentGradient;
     private float[]? _logAbsDetGradient;
+    private DataParallelTraining? _dataParallel;
+    private float[]? _trainingLogProb;
 
     /// <summary>Creates a flow.</summary>
     /// <param name="transform">f, data → latent.</param>
@@ -162,28 +164,65 @@ public sealed class Flow
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentOutOfRangeException.ThrowIfLessThan(batch.Rows, 1, nameof(batch));
+        if (batch.Rank == 2 && DataParallelTraining.Supports(this, batch.Rows, context is not null))
+        {
+            _dataParallel ??= new DataParallelTraining(this);
+            return _dataParallel.ComputeLossAndGradients(batch);
+        }
+
+        return -AddLogProbGradients(batch, context, 1f / batch.Rows) / batch.Rows;
+    }
+
+    /// <summary>
+    /// How many threads a training step on a batch of <paramref name="rows"/> rows runs on: 2 when the
+    /// step is split by rows (a tabular flow from <see cref="FlowBuilder"/>, at least 128 rows, no
+    /// context, more than one processor and <see cref="Gemm.MaxDegreeOfParallelism"/> above 1), else 1
+    /// (whose larger matrix products may still use a helper thread).
+    /// </summary>
+    /// <param name="rows">The batch size.</param>
+    /// <returns>1 or 2.</returns>
+    public int TrainingThreads(int rows) =>
+        DataParallelTraining.Supports(this, rows, hasContext: false)
+        && Gemm.MaxDegreeOfParallelism > 1
+        && Environment.ProcessorCount > 1
+            ? 2
+            : 1;
+
+    /// <summary>Drops the training replica and its buffers (they are rebuilt on the next training step).</summary>
+    internal void ReleaseDataParallelReplica() => _dataParallel = null;
+
+    /// <summary>
+    /// Σᵢ log p(xᵢ) over the rows of <paramref name="batch"/>, and the gradients of −w Σᵢ log p(xᵢ)
+    /// added to every parameter, unless the sum is not finite.
+    /// </summary>
+    /// <param name="batch">(B, D) rows.</param>
+    /// <param name="context">Optional context (B, C).</param>
+    /// <param name="weight">w: 1/B for a whole batch, 1/(total rows) for one shard of it.</param>
+    /// <returns>Σᵢ log p(xᵢ) in nats, in double precision.</returns>
+    internal double AddLogProbGradients(Tensor batch, Tensor? context, float weight)
+    {
         int rows = batch.Rows;
         TransformResult result = Transform.ForwardTraining(batch, context);
-        float[] logProb = Base.LogProb(result.Output);
+        float[] logProb = RowBuffer.Ensure(ref _trainingLogProb, rows);
+        Base.LogProb(result.Output, logProb);
         double total = 0;
         for (int i = 0; i < rows; i++)
         {
             total += (double)logProb[i] + result.LogAbsDet[i];
         }
 
-        double loss = -total / rows;
-        if (!double.IsFinite(loss))
+        if (!double.IsFinite(total))
         {
-            return loss;
+            return total;
         }
 
-        Tensor latentGradient = Tensor.Ensure(ref _latentGradient, [.. result.Output.Shape]);
-        Base.NegativeLogProbGradient(result.Output, 1f / rows, latentGradient);
+        Tensor latentGradient = Tensor.EnsureLike(ref _latentGradient, result.Output);
+        Base.NegativeLogProbGradient(result.Output, weight, latentGradient);
         RowBuffer.Ensure(ref _logAbsDetGradient, rows);
 
-        Array.Fill(_logAbsDetGradient, -1f / rows);
+        Array.Fill(_logAbsDetGradient, -weight);
         Transform.Backward(latentGradient, _logAbsDetGradient);
 
-        return loss;
+        return total;
     }
 }

@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using CouplingFlows.Numerics;
+
 namespace CouplingFlows.Nn;
 
 /// <summary>
@@ -19,6 +21,12 @@ public sealed class Adam
     private readonly Parameter[] _parameters;
     private readonly float[][] _firstMoments;
     private readonly float[][] _secondMoments;
+    private readonly RangeUpdate _firstHalf;
+    private readonly RangeUpdate _secondHalf;
+    private readonly long _scalars;
+
+    /// <summary>Below this many scalars one thread updates them all (a hand-off costs about 10 µs).</summary>
+    private const long ParallelThreshold = 1 << 16;
 
     /// <summary>Creates an optimiser over the trainable parameters given.</summary>
     /// <param name="parameters">The parameters; non-trainable ones are skipped.</param>
@@ -50,6 +58,10 @@ public sealed class Adam
         _parameters = [.. parameters.Where(p => p.Trainable)];
         _firstMoments = [.. _parameters.Select(p => new float[p.Value.Length])];
         _secondMoments = [.. _parameters.Select(p => new float[p.Value.Length])];
+        _scalars = _parameters.Sum(p => (long)p.Value.Length);
+        int halfway = HalfwayIndex(_parameters);
+        _firstHalf = new RangeUpdate(this, 0, halfway);
+        _secondHalf = new RangeUpdate(this, halfway, _parameters.Length);
         LearningRate = learningRate;
         Beta1 = beta1;
         Beta2 = beta2;
@@ -122,12 +134,18 @@ public sealed class Adam
         float correction2 = 1f - MathF.Pow(Beta2, StepCount);
         float stepSize = LearningRate / correction1;
         float inverseSqrtCorrection2 = 1f / MathF.Sqrt(correction2);
-        for (int p = 0; p < _parameters.Length; p++)
+        var settings = new StepSettings(gradientScale, stepSize, inverseSqrtCorrection2);
+        _firstHalf.Settings = settings;
+        _secondHalf.Settings = settings;
+        if (_scalars < ParallelThreshold)
         {
-            Update(
-                _parameters[p].Value.Data, _parameters[p].Gradient.Data, _firstMoments[p], _secondMoments[p],
-                gradientScale, stepSize, inverseSqrtCorrection2);
+            _firstHalf.Run();
+            _secondHalf.Run();
+            return;
         }
+
+        // Every element is updated on its own, so the two halves give the same bits on one thread or two.
+        GemmParallel.RunPair(_firstHalf, _secondHalf, Gemm.MaxDegreeOfParallelism);
     }
 
     /// <summary>Restores the step count of a checkpoint (moments are restored through their buffers).</summary>
@@ -136,6 +154,33 @@ public sealed class Adam
     {
         ArgumentOutOfRangeException.ThrowIfNegative(stepCount);
         StepCount = stepCount;
+    }
+
+    private void UpdateRange(int start, int end, StepSettings settings)
+    {
+        for (int p = start; p < end; p++)
+        {
+            Update(
+                _parameters[p].Value.Data, _parameters[p].Gradient.Data, _firstMoments[p], _secondMoments[p],
+                settings.GradientScale, settings.StepSize, settings.InverseSqrtCorrection2);
+        }
+    }
+
+    /// <summary>The index that cuts the parameters into two runs of about equal element count.</summary>
+    private static int HalfwayIndex(Parameter[] parameters)
+    {
+        long total = parameters.Sum(p => (long)p.Value.Length);
+        long running = 0;
+        for (int p = 0; p < parameters.Length; p++)
+        {
+            running += parameters[p].Value.Length;
+            if (2 * running >= total)
+            {
+                return p + 1;
+            }
+        }
+
+        return parameters.Length;
     }
 
     private void Update(
@@ -182,5 +227,15 @@ public sealed class Adam
             v[i] = vi;
             value[i] -= stepSize * mi / ((MathF.Sqrt(vi) * inverseSqrtCorrection2) + eps);
         }
+    }
+
+    private readonly record struct StepSettings(float GradientScale, float StepSize, float InverseSqrtCorrection2);
+
+    /// <summary>The update of the parameters [start, end), for one thread.</summary>
+    private sealed class RangeUpdate(Adam owner, int start, int end) : IHelperJob
+    {
+        public StepSettings Settings { get; set; }
+
+        public void Run() => owner.UpdateRange(start, end, Settings);
     }
 }

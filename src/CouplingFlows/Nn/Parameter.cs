@@ -31,7 +31,7 @@ public sealed class Parameter
     public string Name { get; }
 
     /// <summary>The current value.</summary>
-    public Tensor Value { get; }
+    public Tensor Value { get; private set; }
 
     /// <summary>dL/dθ accumulated by backward passes, of the same shape as the value.</summary>
     public Tensor Gradient { get; }
@@ -41,4 +41,22 @@ public sealed class Parameter
 
     /// <summary>Sets the gradient to zero.</summary>
     public void ZeroGradient() => Array.Clear(Gradient.Data);
+
+    /// <summary>
+    /// Makes this parameter read and write <paramref name="source"/>'s value tensor (the same memory),
+    /// keeping its own gradient: how a training replica follows the optimiser's updates for free.
+    /// </summary>
+    /// <exception cref="ArgumentException">The shapes differ.</exception>
+    internal void ShareValueOf(Parameter source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (!Value.HasShape([.. source.Value.Shape]))
+        {
+            throw new ArgumentException(
+                $"{Name} has shape {Value.ShapeText()} but {source.Name} has {source.Value.ShapeText()}.",
+                nameof(source));
+        }
+
+        Value = source.Value;
+    }
 }

@@ -88,6 +88,52 @@ internal static class GemmParallel
     }
 
     /// <summary>
+    /// Runs <paramref name="callerJob"/> on the calling thread and <paramref name="helperJob"/> on a helper at
+    /// the same time, or both in turn on the calling thread when the helpers are busy, there is one processor,
+    /// or <paramref name="maxDegree"/> is 1. Products inside either job stay on the thread that runs it.
+    /// </summary>
+    /// <remarks>Allocates nothing. An exception from either job is rethrown once both have stopped.</remarks>
+    internal static void RunPair(IHelperJob callerJob, IHelperJob helperJob, int maxDegree)
+    {
+        bool wasSerial = Gemm.SerialOnThisThread;
+        Gemm.SerialOnThisThread = true;
+        try
+        {
+            if (maxDegree < 2 || Environment.ProcessorCount < 2 || wasSerial || !Gate.TryEnter())
+            {
+                callerJob.Run();
+                helperJob.Run();
+                return;
+            }
+
+            try
+            {
+                GemmWorker worker = EnsureWorkers(1)[0];
+                worker.Post(helperJob);
+                try
+                {
+                    callerJob.Run();
+                }
+                finally
+                {
+                    if (!worker.Finish())
+                    {
+                        helperJob.Run();
+                    }
+                }
+            }
+            finally
+            {
+                Gate.Exit();
+            }
+        }
+        finally
+        {
+            Gemm.SerialOnThisThread = wasSerial;
+        }
+    }
+
+    /// <summary>
     /// Columns when there are enough column panels to share out (each block then packs only its own panels of
     /// B), rows otherwise.
     /// </summary>
@@ -149,7 +195,7 @@ internal static class GemmParallel
     }
 
     /// <summary>The product being shared out and the counter from which threads claim its blocks.</summary>
-    private sealed class SharedProduct
+    private sealed class SharedProduct : IHelperJob
     {
         private GemmOperands _operands;
         private bool _byColumns;
@@ -163,6 +209,9 @@ internal static class GemmParallel
             _blocks = blocks;
             Volatile.Write(ref _claimed, 0);
         }
+
+        /// <inheritdoc/>
+        public void Run() => ComputeBlocks();
 
         /// <summary>Claims and computes blocks until none is left.</summary>
         internal void ComputeBlocks()
@@ -191,7 +240,7 @@ internal static class GemmParallel
         private static readonly long SpinTicks = Stopwatch.Frequency / 10_000;
 
         private readonly object _sleep = new();
-        private SharedProduct? _product;
+        private IHelperJob? _job;
         private int _state;
         private int _sleeping;
         private ExceptionDispatchInfo? _failure;
@@ -206,10 +255,11 @@ internal static class GemmParallel
             thread.Start();
         }
 
-        /// <summary>Asks the worker to help; the operands stay pinned until <see cref="Finish"/> returns.</summary>
-        internal void Post(SharedProduct product)
+        /// <summary>Asks the worker to run a job, whose data must stay valid until <see cref="Finish"/>
+        /// returns.</summary>
+        internal void Post(IHelperJob job)
         {
-            _product = product;
+            _job = job;
 
             // The exchange is a full fence: the job is visible before the sleeping flag is read, and a worker
             // that set the flag after this read sees the Posted state before it sleeps.
@@ -224,14 +274,14 @@ internal static class GemmParallel
         }
 
         /// <summary>
-        /// Called once every block has been claimed: waits for the worker's last block, or withdraws the job from a
-        /// worker that has not started it.
+        /// Waits for the worker to finish the job, or withdraws the job from a worker that has not started it.
         /// </summary>
-        internal void Finish()
+        /// <returns>True when the worker ran the job, false when it was withdrawn.</returns>
+        internal bool Finish()
         {
             if (Interlocked.CompareExchange(ref _state, Idle, Posted) == Posted)
             {
-                return;
+                return false;
             }
 
             var spinner = default(SpinWait);
@@ -244,6 +294,8 @@ internal static class GemmParallel
             ExceptionDispatchInfo? failure = _failure;
             _failure = null;
             failure?.Throw();
+
+            return true;
         }
 
         private void Loop()
@@ -259,7 +311,7 @@ internal static class GemmParallel
 
                 try
                 {
-                    _product!.ComputeBlocks();
+                    _job!.Run();
                 }
                 catch (Exception exception)
                 {

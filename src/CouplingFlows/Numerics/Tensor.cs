@@ -115,7 +115,7 @@ public sealed class Tensor
     /// <summary>Whether this tensor has exactly the given shape.</summary>
     /// <param name="shape">The dimensions to compare with.</param>
     /// <returns>True when rank and every dimension agree.</returns>
-    public bool HasShape(params int[] shape) => _shape.AsSpan().SequenceEqual(shape);
+    public bool HasShape(params ReadOnlySpan<int> shape) => _shape.AsSpan().SequenceEqual(shape);
 
     /// <summary>The shape written as "(2, 3)".</summary>
     /// <returns>A readable shape.</returns>
@@ -125,15 +125,23 @@ public sealed class Tensor
     /// <param name="existing">A previously allocated buffer, or null.</param>
     /// <param name="shape">The wanted dimensions.</param>
     /// <returns>A tensor of the wanted shape; its contents are unspecified when reused.</returns>
-    internal static Tensor Ensure([NotNull] ref Tensor? existing, params int[] shape)
+    internal static Tensor Ensure([NotNull] ref Tensor? existing, params ReadOnlySpan<int> shape)
     {
         if (existing is null || !existing.HasShape(shape))
         {
-            existing = new Tensor(shape);
+            existing = new Tensor(shape.ToArray());
         }
 
         return existing;
     }
+
+    /// <summary>Returns this tensor if it already has the shape of <paramref name="like"/>, else a new
+    /// zero tensor of that shape; allocates nothing when the buffer is reused.</summary>
+    /// <param name="existing">A previously allocated buffer, or null.</param>
+    /// <param name="like">The tensor whose shape is wanted.</param>
+    /// <returns>A tensor of the wanted shape; its contents are unspecified when reused.</returns>
+    internal static Tensor EnsureLike([NotNull] ref Tensor? existing, Tensor like) =>
+        Ensure(ref existing, like._shape);
 
     private int ProductAfterFirst()
     {

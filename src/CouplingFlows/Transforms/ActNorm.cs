@@ -146,7 +146,7 @@ public sealed class ActNorm : ITransform
         }
 
         _input = x;
-        Tensor y = Tensor.Ensure(ref _output, [.. x.Shape]);
+        Tensor y = Tensor.EnsureLike(ref _output, x);
         RowBuffer.Ensure(ref _logAbsDet, x.Rows);
 
         Apply(x, y, _logAbsDet, inverse: false);
@@ -162,7 +162,7 @@ public sealed class ActNorm : ITransform
     {
         ArgumentNullException.ThrowIfNull(outputGradient);
         Tensor x = _input ?? throw new InvalidOperationException("Backward was called before ForwardTraining.");
-        Tensor dx = Tensor.Ensure(ref _inputGradient, [.. outputGradient.Shape]);
+        Tensor dx = Tensor.EnsureLike(ref _inputGradient, outputGradient);
         int pixels = Shape.Pixels;
         float dLogDetSum = TensorPrimitives.Sum(logAbsDetGradient);
         for (int c = 0; c < Shape.Channels; c++)

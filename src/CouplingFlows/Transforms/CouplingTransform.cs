@@ -105,7 +105,7 @@ public abstract class CouplingTransform : ITransform, ITrainingCache
         float[] logAbsDet = RowBuffer.Ensure(ref _logAbsDet, rows);
         Array.Clear(logAbsDet);
         ForwardFunction(xB.Data, _theta.Data, yB.Data, logAbsDet, rows);
-        Tensor y = Tensor.Ensure(ref _output, [.. x.Shape]);
+        Tensor y = Tensor.EnsureLike(ref _output, x);
         x.Data.CopyTo(y.Data, 0);
         Scatter(yB, Mask.TransformedArray, y);
 
@@ -127,7 +127,7 @@ public abstract class CouplingTransform : ITransform, ITrainingCache
         Tensor dTheta = Tensor.Ensure(ref _thetaGradient, rows, theta.RowLength);
         BackwardFunction(xB.Data, theta.Data, dyB.Data, logAbsDetGradient, dxB.Data, dTheta.Data, rows);
         Tensor dConditionerInput = Conditioner.Backward(dTheta);
-        Tensor dx = Tensor.Ensure(ref _inputGradient, [.. outputGradient.Shape]);
+        Tensor dx = Tensor.EnsureLike(ref _inputGradient, outputGradient);
         outputGradient.Data.CopyTo(dx.Data, 0);
         Scatter(dxB, Mask.TransformedArray, dx);
         AddConditionerGradient(dConditionerInput, dx);

@@ -128,7 +128,7 @@ public sealed class ElementwiseAffine : ITransform
         ArgumentNullException.ThrowIfNull(x);
         TransformValidation.CheckFeatures(x, Features, nameof(x));
         _input = x;
-        Tensor y = Tensor.Ensure(ref _output, [.. x.Shape]);
+        Tensor y = Tensor.EnsureLike(ref _output, x);
         RowBuffer.Ensure(ref _logAbsDet, x.Rows);
 
         ApplyForward(x, y, _logAbsDet);
@@ -142,7 +142,7 @@ public sealed class ElementwiseAffine : ITransform
     {
         ArgumentNullException.ThrowIfNull(outputGradient);
         Tensor x = _input ?? throw new InvalidOperationException("Backward was called before ForwardTraining.");
-        Tensor dx = Tensor.Ensure(ref _inputGradient, [.. outputGradient.Shape]);
+        Tensor dx = Tensor.EnsureLike(ref _inputGradient, outputGradient);
         ReadOnlySpan<float> mu = _shift.Value.Data;
         ReadOnlySpan<float> s = _logScale.Value.Data;
         Span<float> ds = _logScale.Gradient.Data;

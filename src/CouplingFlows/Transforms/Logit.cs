@@ -99,7 +99,7 @@ public sealed class Logit : ITransform
         ArgumentNullException.ThrowIfNull(x);
         TransformValidation.CheckFeatures(x, Features, nameof(x));
         _input = x;
-        Tensor y = Tensor.Ensure(ref _output, [.. x.Shape]);
+        Tensor y = Tensor.EnsureLike(ref _output, x);
         RowBuffer.Ensure(ref _logAbsDet, x.Rows);
 
         ApplyForward(x, y, _logAbsDet);
@@ -113,7 +113,7 @@ public sealed class Logit : ITransform
     {
         ArgumentNullException.ThrowIfNull(outputGradient);
         Tensor x = _input ?? throw new InvalidOperationException("Backward was called before ForwardTraining.");
-        Tensor dx = Tensor.Ensure(ref _inputGradient, [.. outputGradient.Shape]);
+        Tensor dx = Tensor.EnsureLike(ref _inputGradient, outputGradient);
         float width = 1f - (2f * Alpha);
         for (int i = 0; i < x.Rows; i++)
         {

@@ -110,7 +110,7 @@ public sealed class MultiScaleTransform : ITransform
     {
         ArgumentNullException.ThrowIfNull(x);
         TransformValidation.CheckFeatures(x, Features, nameof(x));
-        Tensor current = Tensor.Ensure(ref _output, [.. x.Shape]);
+        Tensor current = Tensor.EnsureLike(ref _output, x);
         x.Data.CopyTo(current.Data, 0);
         RowBuffer.Ensure(ref _logAbsDet, x.Rows);
 
@@ -133,7 +133,7 @@ public sealed class MultiScaleTransform : ITransform
     {
         ArgumentNullException.ThrowIfNull(outputGradient);
         TransformValidation.CheckFeatures(outputGradient, Features, nameof(outputGradient));
-        Tensor gradient = Tensor.Ensure(ref _inputGradient, [.. outputGradient.Shape]);
+        Tensor gradient = Tensor.EnsureLike(ref _inputGradient, outputGradient);
         outputGradient.Data.CopyTo(gradient.Data, 0);
         for (int s = _stages.Length - 1; s >= 0; s--)
         {

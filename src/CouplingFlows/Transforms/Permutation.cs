@@ -100,7 +100,7 @@ public sealed class Permutation : ITransform
     public Tensor Backward(Tensor outputGradient, ReadOnlySpan<float> logAbsDetGradient)
     {
         ArgumentNullException.ThrowIfNull(outputGradient);
-        Tensor dx = Tensor.Ensure(ref _inputGradient, [.. outputGradient.Shape]);
+        Tensor dx = Tensor.EnsureLike(ref _inputGradient, outputGradient);
         Reorder(outputGradient, _inverseOrder, dx);
 
         return dx;
