@@ -9,6 +9,13 @@ internal sealed record BenchOptions
     /// <summary>Unmeasured steps first (JIT, buffers, caches).</summary>
     public int WarmupSteps { get; init; } = 5;
 
+    /// <summary>
+    /// The least time the warm-up lasts, whatever its step count: the runtime recompiles hot methods with
+    /// full optimisation on a background thread during the first second or so, which on two cores would
+    /// slow the steps measured while it runs.
+    /// </summary>
+    public TimeSpan WarmupTime { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Rows per training batch.</summary>
     public int BatchSize { get; init; } = 256;
 

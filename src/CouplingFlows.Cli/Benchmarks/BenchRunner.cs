@@ -82,27 +82,31 @@ internal static class BenchRunner
         double[] times = new double[options.Steps];
         long allocated = 0;
         double measuredSeconds = 0;
-        for (int step = -options.WarmupSteps; step < options.Steps; step++)
+        long warmupStart = Stopwatch.GetTimestamp();
+        int warmupSteps = 0;
+        while (warmupSteps < options.WarmupSteps || Stopwatch.GetElapsedTime(warmupStart) < options.WarmupTime)
         {
             FillBatch(batch, data, random);
-            if (step == 0)
-            {
-                GemmStatistics.Reset();
-                GemmStatistics.Enabled = true;
-            }
+            adam.ZeroGradients();
+            flow.ComputeLossAndGradients(batch);
+            adam.Step();
+            warmupSteps++;
+        }
 
+        GemmStatistics.Reset();
+        GemmStatistics.Enabled = true;
+        for (int step = 0; step < options.Steps; step++)
+        {
+            FillBatch(batch, data, random);
             long before = GC.GetTotalAllocatedBytes(precise: true);
             long start = Stopwatch.GetTimestamp();
             adam.ZeroGradients();
             flow.ComputeLossAndGradients(batch);
             adam.Step();
             TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
-            if (step >= 0)
-            {
-                times[step] = elapsed.TotalMilliseconds;
-                measuredSeconds += elapsed.TotalSeconds;
-                allocated += GC.GetTotalAllocatedBytes(precise: true) - before;
-            }
+            times[step] = elapsed.TotalMilliseconds;
+            measuredSeconds += elapsed.TotalSeconds;
+            allocated += GC.GetTotalAllocatedBytes(precise: true) - before;
         }
 
         GemmStatistics.Enabled = false;

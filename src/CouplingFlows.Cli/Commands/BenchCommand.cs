@@ -21,7 +21,8 @@ internal static class BenchCommand
         };
         var json = new Option<bool>("--json") { Description = "One JSON object per line per configuration." };
         var steps = TrainCommand.Int("--steps", "Measured training steps per configuration.", 50);
-        var warmup = TrainCommand.Int("--warmup", "Unmeasured warm-up steps.", 5);
+        var warmup = TrainCommand.Int(
+            "--warmup", "Unmeasured warm-up steps (the warm-up also lasts at least 2 s, while the JIT optimises).", 5);
         var layers = TrainCommand.Int("--layers", "Coupling layers.", 8);
         var memorySaving = new Option<bool>("--memory-saving")
         {

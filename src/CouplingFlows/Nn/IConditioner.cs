@@ -8,7 +8,7 @@ namespace CouplingFlows.Nn;
 /// </summary>
 /// <remarks>
 /// <para>Shapes: input (B, InputFeatures), output (B, OutputFeatures).</para>
-/// <para><see cref="Forward"/> is pure and safe to call from several threads at once.
+/// <para>Both <c>Forward</c> overloads are pure and safe to call from several threads at once.
 /// <see cref="ForwardTraining"/> and <see cref="Backward"/> keep the activations of the last batch
 /// in the instance and must be called from one thread, in that order.</para>
 /// </remarks>
@@ -27,6 +27,14 @@ public interface IConditioner
     /// <param name="input">(B, InputFeatures).</param>
     /// <returns>A new (B, OutputFeatures) tensor.</returns>
     Tensor Forward(Tensor input);
+
+    /// <summary>θ = net(input) written into a caller's buffer, without recording anything.</summary>
+    /// <param name="input">(B, InputFeatures).</param>
+    /// <param name="destination">At least B · OutputFeatures values; the first B · OutputFeatures are
+    /// overwritten with θ row-major.</param>
+    /// <remarks>The default copies the result of <see cref="Forward(Tensor)"/>; a network that can write
+    /// in place overrides it so that inference allocates no θ.</remarks>
+    void Forward(Tensor input, Span<float> destination) => Forward(input).Data.CopyTo(destination);
 
     /// <summary>θ = net(input), recording what <see cref="Backward"/> needs.</summary>
     /// <param name="input">(B, InputFeatures); must stay unchanged until Backward returns.</param>

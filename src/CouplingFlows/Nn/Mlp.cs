@@ -84,14 +84,24 @@ public sealed class Mlp : IConditioner, ITrainingCache
     public Tensor Forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        var output = new Tensor(input.Rows, OutputFeatures);
+        Forward(input, output.Data);
+
+        return output;
+    }
+
+    /// <inheritdoc/>
+    public void Forward(Tensor input, Span<float> destination)
+    {
+        ArgumentNullException.ThrowIfNull(input);
         int rows = input.Rows;
+        ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, rows * OutputFeatures, nameof(destination));
         int last = _layers.Length - 1;
         float[]? rented = null;
         ReadOnlySpan<float> current = input.Data;
         for (int l = 0; l < last; l++)
         {
-            // Hidden activations live only until the next layer has read them, so they come from a
-            // pool; only θ, which the caller keeps, is a new array.
+            // Hidden activations live only until the next layer has read them, so they come from a pool.
             int length = rows * _layers[l].OutputFeatures;
             float[] next = ArrayPool<float>.Shared.Rent(length);
             Span<float> hidden = next.AsSpan(0, length);
@@ -106,14 +116,11 @@ public sealed class Mlp : IConditioner, ITrainingCache
             current = hidden;
         }
 
-        var output = new Tensor(rows, _layers[last].OutputFeatures);
-        _layers[last].Forward(current, output.Data, rows);
+        _layers[last].Forward(current, destination[..(rows * OutputFeatures)], rows);
         if (rented is not null)
         {
             ArrayPool<float>.Shared.Return(rented);
         }
-
-        return output;
     }
 
     /// <inheritdoc/>

@@ -247,6 +247,13 @@ internal static class GemmParallel
 
         internal GemmWorker(int index)
         {
+            // Waiting and pulsing turn the lock into a full monitor, which allocates once: do it here, so that
+            // waking a sleeping worker from a training step later allocates nothing.
+            lock (_sleep)
+            {
+                Monitor.PulseAll(_sleep);
+            }
+
             var thread = new Thread(Loop)
             {
                 IsBackground = true,

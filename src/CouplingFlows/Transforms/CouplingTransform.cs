@@ -238,24 +238,28 @@ public abstract class CouplingTransform : ITransform, ITrainingCache
         int transformed = Mask.TransformedIndices.Count;
         var conditionerInput = new Tensor(rows, Conditioner.InputFeatures);
         BuildConditionerInput(input, context, conditionerInput);
-        Tensor theta = Conditioner.Forward(conditionerInput);
-        float[] blocks = ArrayPool<float>.Shared.Rent(2 * rows * transformed);
-        Span<float> inB = blocks.AsSpan(0, rows * transformed);
-        Span<float> outB = blocks.AsSpan(rows * transformed, rows * transformed);
+        // θ and the transformed blocks are scratch: pooled, so that inference on large batches leaves
+        // no large garbage behind (θ of a spline coupling on MNIST is 9 MB per 256 rows).
+        int thetaLength = rows * Conditioner.OutputFeatures;
+        float[] scratch = ArrayPool<float>.Shared.Rent(thetaLength + (2 * rows * transformed));
+        Span<float> theta = scratch.AsSpan(0, thetaLength);
+        Span<float> inB = scratch.AsSpan(thetaLength, rows * transformed);
+        Span<float> outB = scratch.AsSpan(thetaLength + (rows * transformed), rows * transformed);
+        Conditioner.Forward(conditionerInput, theta);
         Gather(input.Data, input.RowLength, Mask.TransformedArray, inB);
         float[] logAbsDet = new float[rows];
         if (inverse)
         {
-            InverseFunction(inB, theta.Data, outB, logAbsDet, rows);
+            InverseFunction(inB, theta, outB, logAbsDet, rows);
         }
         else
         {
-            ForwardFunction(inB, theta.Data, outB, logAbsDet, rows);
+            ForwardFunction(inB, theta, outB, logAbsDet, rows);
         }
 
         Tensor output = input.Clone();
         Scatter(outB, Mask.TransformedArray, output.Data, output.RowLength);
-        ArrayPool<float>.Shared.Return(blocks);
+        ArrayPool<float>.Shared.Return(scratch);
 
         return new TransformResult(output, logAbsDet);
     }
