@@ -79,6 +79,9 @@ public sealed class RandomSource
         }
     }
 
+    /// <summary>Box–Muller pairs drawn per SIMD block in <see cref="FillGaussian"/>.</summary>
+    private const int GaussianBlockPairs = 256;
+
     /// <summary>A standard normal draw.</summary>
     /// <returns>A value from N(0, 1).</returns>
     public double NextGaussian()
@@ -102,11 +105,52 @@ public sealed class RandomSource
     /// <summary>Fills a span with N(0, σ²) draws.</summary>
     /// <param name="destination">Where to write.</param>
     /// <param name="standardDeviation">σ, non-negative.</param>
+    /// <remarks>Draws the same stream as repeated <see cref="NextGaussian"/> calls (cosine then sine of
+    /// each Box–Muller pair); long spans take the logarithms, square roots and sines a block at a
+    /// time with SIMD, which agrees with the scalar functions to within an ulp of a double.</remarks>
     public void FillGaussian(Span<float> destination, float standardDeviation = 1f)
     {
-        for (int i = 0; i < destination.Length; i++)
+        int i = 0;
+        if (_hasSpare && destination.Length > 0)
+        {
+            destination[0] = (float)(NextGaussian() * standardDeviation);
+            i = 1;
+        }
+
+        while (destination.Length - i >= 2 * GaussianBlockPairs)
+        {
+            FillGaussianBlock(destination.Slice(i, 2 * GaussianBlockPairs), standardDeviation);
+            i += 2 * GaussianBlockPairs;
+        }
+
+        for (; i < destination.Length; i++)
         {
             destination[i] = (float)(NextGaussian() * standardDeviation);
+        }
+    }
+
+    /// <summary>Box–Muller on <see cref="GaussianBlockPairs"/> pairs at once: z₀ = r cos θ, z₁ = r sin θ
+    /// with r = √(−2 ln u₁), θ = 2π u₂.</summary>
+    private void FillGaussianBlock(Span<float> destination, float standardDeviation)
+    {
+        Span<double> radius = stackalloc double[GaussianBlockPairs];
+        Span<double> angle = stackalloc double[GaussianBlockPairs];
+        Span<double> sin = stackalloc double[GaussianBlockPairs];
+        Span<double> cos = stackalloc double[GaussianBlockPairs];
+        for (int j = 0; j < GaussianBlockPairs; j++)
+        {
+            radius[j] = 1.0 - NextDouble();
+            angle[j] = 2.0 * Math.PI * NextDouble();
+        }
+
+        TensorPrimitives.Log(radius, radius);
+        TensorPrimitives.Multiply(radius, -2.0, radius);
+        TensorPrimitives.Sqrt(radius, radius);
+        TensorPrimitives.SinCos(angle, sin, cos);
+        for (int j = 0; j < GaussianBlockPairs; j++)
+        {
+            destination[2 * j] = (float)(radius[j] * cos[j] * standardDeviation);
+            destination[(2 * j) + 1] = (float)(radius[j] * sin[j] * standardDeviation);
         }
     }
 
