@@ -1,3 +1,4 @@
+using System.Buffers;
 using CouplingFlows.Nn;
 using CouplingFlows.Numerics;
 
@@ -106,16 +107,15 @@ public sealed class ElementwiseAffine : ITransform
         ReadOnlySpan<float> mu = _shift.Value.Data;
         ReadOnlySpan<float> s = _logScale.Value.Data;
         float total = TensorPrimitives.Sum(s);
+        float[] scratch = ArrayPool<float>.Shared.Rent(Features);
+        Span<float> inverseScale = scratch.AsSpan(0, Features);
+        ExpOf(s, inverseScale, sign: -1f);
         for (int i = 0; i < y.Rows; i++)
         {
-            ReadOnlySpan<float> source = y.Row(i);
-            Span<float> target = x.Row(i);
-            for (int j = 0; j < Features; j++)
-            {
-                target[j] = (source[j] * MathF.Exp(-s[j])) + mu[j];
-            }
+            TensorPrimitives.MultiplyAdd(y.Row(i), inverseScale, mu, x.Row(i));
         }
 
+        ArrayPool<float>.Shared.Return(scratch);
         float[] logAbsDet = new float[y.Rows];
         Array.Fill(logAbsDet, -total);
 
@@ -137,7 +137,8 @@ public sealed class ElementwiseAffine : ITransform
     }
 
     /// <inheritdoc/>
-    /// <remarks>∂L/∂x = ∂L/∂y ⊙ exp(s); ∂L/∂sⱼ = Σᵢ ∂L/∂yᵢⱼ (xᵢⱼ − μⱼ) exp(sⱼ) + Σᵢ ∂L/∂log|det J|ᵢ.</remarks>
+    /// <remarks>∂L/∂x = ∂L/∂y ⊙ exp(s); ∂L/∂sⱼ = Σᵢ ∂L/∂yᵢⱼ (xᵢⱼ − μⱼ) exp(sⱼ) + Σᵢ ∂L/∂log|det J|ᵢ, accumulated
+    /// only when s is trainable (a fixed standardisation gets no gradient).</remarks>
     public Tensor Backward(Tensor outputGradient, ReadOnlySpan<float> logAbsDetGradient)
     {
         ArgumentNullException.ThrowIfNull(outputGradient);
@@ -147,23 +148,28 @@ public sealed class ElementwiseAffine : ITransform
         ReadOnlySpan<float> s = _logScale.Value.Data;
         Span<float> ds = _logScale.Gradient.Data;
         float dLogDetSum = TensorPrimitives.Sum(logAbsDetGradient);
+        float[] scratch = ArrayPool<float>.Shared.Rent(2 * Features);
+        Span<float> scale = scratch.AsSpan(0, Features);
+        Span<float> centred = scratch.AsSpan(Features, Features);
+        ExpOf(s, scale, sign: 1f);
         for (int i = 0; i < x.Rows; i++)
         {
-            ReadOnlySpan<float> dy = outputGradient.Row(i);
-            ReadOnlySpan<float> xi = x.Row(i);
             Span<float> dxi = dx.Row(i);
-            for (int j = 0; j < Features; j++)
+            TensorPrimitives.Multiply(outputGradient.Row(i), scale, dxi);
+            if (_logScale.Trainable)
             {
-                float scale = MathF.Exp(s[j]);
-                dxi[j] = dy[j] * scale;
-                ds[j] += dy[j] * (xi[j] - mu[j]) * scale;
+                // ∂L/∂sⱼ += ∂L/∂xᵢⱼ · (xᵢⱼ − μⱼ), since ∂L/∂xᵢⱼ = ∂L/∂yᵢⱼ exp(sⱼ).
+                TensorPrimitives.Subtract(x.Row(i), mu, centred);
+                TensorPrimitives.MultiplyAdd(dxi, centred, ds, ds);
             }
         }
 
-        for (int j = 0; j < Features; j++)
+        if (_logScale.Trainable)
         {
-            ds[j] += dLogDetSum;
+            TensorPrimitives.Add(ds, dLogDetSum, ds);
         }
+
+        ArrayPool<float>.Shared.Return(scratch);
 
         return dx;
     }
@@ -173,16 +179,27 @@ public sealed class ElementwiseAffine : ITransform
         ReadOnlySpan<float> mu = _shift.Value.Data;
         ReadOnlySpan<float> s = _logScale.Value.Data;
         float total = TensorPrimitives.Sum(s);
+        float[] scratch = ArrayPool<float>.Shared.Rent(Features);
+        Span<float> scale = scratch.AsSpan(0, Features);
+        ExpOf(s, scale, sign: 1f);
         for (int i = 0; i < x.Rows; i++)
         {
-            ReadOnlySpan<float> source = x.Row(i);
             Span<float> target = y.Row(i);
-            for (int j = 0; j < Features; j++)
-            {
-                target[j] = (source[j] - mu[j]) * MathF.Exp(s[j]);
-            }
+            TensorPrimitives.Subtract(x.Row(i), mu, target);
+            TensorPrimitives.Multiply(target, scale, target);
         }
 
+        ArrayPool<float>.Shared.Return(scratch);
         Array.Fill(logAbsDet, total);
+    }
+
+    /// <summary>exp(±sⱼ) per feature with the scalar function: D values per call, and the same bits
+    /// as a row-by-row loop, so that v/17 of a pixel below 17 stays below 1 exactly as before.</summary>
+    private static void ExpOf(ReadOnlySpan<float> s, Span<float> destination, float sign)
+    {
+        for (int j = 0; j < s.Length; j++)
+        {
+            destination[j] = MathF.Exp(sign * s[j]);
+        }
     }
 }

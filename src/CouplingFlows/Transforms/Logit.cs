@@ -1,3 +1,4 @@
+using System.Buffers;
 using CouplingFlows.Nn;
 using CouplingFlows.Numerics;
 
@@ -72,24 +73,36 @@ public sealed class Logit : ITransform
         float[] logAbsDet = new float[y.Rows];
         float width = 1f - (2f * Alpha);
         float logWidth = MathF.Log(width);
+        float[] scratch = ArrayPool<float>.Shared.Rent(Features);
+        Span<float> terms = scratch.AsSpan(0, Features);
         for (int i = 0; i < y.Rows; i++)
         {
             ReadOnlySpan<float> source = y.Row(i);
             Span<float> target = x.Row(i);
+
+            // v = (σ(y) − α) / (1 − 2α), clamped against rounding at the ends.
+            TensorPrimitives.Sigmoid(source, target);
+            TensorPrimitives.Subtract(target, Alpha, target);
+            TensorPrimitives.Divide(target, width, target);
+            TensorPrimitives.Clamp(target, 0f, 1f, target);
+
+            // ln p + ln(1 − p) = −softplus(y) − softplus(−y) = −|y| − 2 ln(1 + e^(−|y|)), exact for large |y|.
+            TensorPrimitives.Abs(source, terms);
+            TensorPrimitives.Negate(terms, terms);
+            TensorPrimitives.Exp(terms, terms);
+            TensorPrimitives.LogP1(terms, terms);
+            TensorPrimitives.Multiply(terms, 2f, terms);
+            TensorPrimitives.Add(terms, logWidth, terms);
             double sum = 0;
             for (int j = 0; j < Features; j++)
             {
-                float yj = source[j];
-                float p = 1f / (1f + MathF.Exp(-yj));
-                target[j] = Math.Clamp((p - Alpha) / width, 0f, 1f);
-
-                // ln p + ln(1 − p) = −softplus(−y) − softplus(y), exact for large |y|.
-                sum += -Softplus(-yj) - Softplus(yj) - logWidth;
+                sum -= Math.Abs(source[j]) + terms[j];
             }
 
             logAbsDet[i] = (float)sum;
         }
 
+        ArrayPool<float>.Shared.Return(scratch);
         return new TransformResult(x, logAbsDet);
     }
 
@@ -115,19 +128,27 @@ public sealed class Logit : ITransform
         Tensor x = _input ?? throw new InvalidOperationException("Backward was called before ForwardTraining.");
         Tensor dx = Tensor.EnsureLike(ref _inputGradient, outputGradient);
         float width = 1f - (2f * Alpha);
+        float[] scratch = ArrayPool<float>.Shared.Rent(2 * Features);
+        Span<float> p = scratch.AsSpan(0, Features);
+        Span<float> q = scratch.AsSpan(Features, Features);
         for (int i = 0; i < x.Rows; i++)
         {
-            ReadOnlySpan<float> v = x.Row(i);
-            ReadOnlySpan<float> dy = outputGradient.Row(i);
             Span<float> dv = dx.Row(i);
             float g = logAbsDetGradient[i];
-            for (int j = 0; j < Features; j++)
-            {
-                float p = Alpha + (width * v[j]);
-                float inverseVariance = width / (p * (1f - p));
-                dv[j] = (dy[j] * inverseVariance) + (g * inverseVariance * ((2f * p) - 1f));
-            }
+
+            // dv = w / (p(1 − p)) · (dy + g (2p − 1)), p = α + w v.
+            TensorPrimitives.Multiply(x.Row(i), width, p);
+            TensorPrimitives.Add(p, Alpha, p);
+            TensorPrimitives.Subtract(1f, p, q);
+            TensorPrimitives.Multiply(q, p, q);
+            TensorPrimitives.Multiply(p, 2f * g, p);
+            TensorPrimitives.Add(p, -g, p);
+            TensorPrimitives.Add(outputGradient.Row(i), p, dv);
+            TensorPrimitives.Multiply(dv, width, dv);
+            TensorPrimitives.Divide(dv, q, dv);
         }
+
+        ArrayPool<float>.Shared.Return(scratch);
 
         return dx;
     }
@@ -136,31 +157,53 @@ public sealed class Logit : ITransform
     {
         float width = 1f - (2f * Alpha);
         double logWidth = Math.Log(width);
+        double[] scratch = ArrayPool<double>.Shared.Rent(2 * Features);
+        Span<double> logP = scratch.AsSpan(0, Features);
+        Span<double> logQ = scratch.AsSpan(Features, Features);
         for (int i = 0; i < x.Rows; i++)
         {
             ReadOnlySpan<float> source = x.Row(i);
+            CheckUnitInterval(source, i, nameof(x));
+
+            // In double: p = α + w v, then ln p and ln(1 − p), so that values near the ends keep
+            // their precision.
+            TensorPrimitives.ConvertChecked(source, logP);
+            TensorPrimitives.Multiply(logP, (double)width, logP);
+            TensorPrimitives.Add(logP, (double)Alpha, logP);
+            TensorPrimitives.Subtract(1.0, logP, logQ);
+            TensorPrimitives.Log(logP, logP);
+            TensorPrimitives.Log(logQ, logQ);
             Span<float> target = y.Row(i);
             double sum = 0;
             for (int j = 0; j < Features; j++)
             {
-                float v = source[j];
-                if (!(v >= 0f && v <= 1f))
-                {
-                    throw new ArgumentOutOfRangeException(
-                        nameof(x), v,
-                        $"Row {i}, feature {j}: the logit preprocessing needs values scaled to [0, 1]; got {v}.");
-                }
-
-                double p = Alpha + (width * (double)v);
-                double logP = Math.Log(p);
-                double logQ = Math.Log(1.0 - p);
-                target[j] = (float)(logP - logQ);
-                sum += logWidth - logP - logQ;
+                target[j] = (float)(logP[j] - logQ[j]);
+                sum += logWidth - logP[j] - logQ[j];
             }
 
             logAbsDet[i] = (float)sum;
         }
+
+        ArrayPool<double>.Shared.Return(scratch);
     }
 
-    private static float Softplus(float z) => z > 20f ? z : MathF.Log(1f + MathF.Exp(z));
+    private static void CheckUnitInterval(ReadOnlySpan<float> row, int rowIndex, string paramName)
+    {
+        if (TensorPrimitives.Min(row) >= 0f && TensorPrimitives.Max(row) <= 1f)
+        {
+            return;
+        }
+
+        for (int j = 0; j < row.Length; j++)
+        {
+            float v = row[j];
+            if (!(v >= 0f && v <= 1f))
+            {
+                throw new ArgumentOutOfRangeException(
+                    paramName, v,
+                    $"Row {rowIndex}, feature {j}: the logit preprocessing needs values scaled to [0, 1]; got {v}.");
+            }
+        }
+    }
+
 }
