@@ -80,7 +80,11 @@ public sealed class Flow
         {
             Tensor block = ParallelRows.Slice(x, start, count);
             Tensor? contextBlock = context is null ? null : ParallelRows.Slice(context, start, count);
-            LogProbCore(block, contextBlock).CopyTo(logProb, start);
+            TransformResult result = Transform.Forward(block, contextBlock);
+            Span<float> target = logProb.AsSpan(start, count);
+            Base.LogProb(result.Output, target);
+            TensorPrimitives.Add(target, result.LogAbsDet, target);
+            RecycleBlock(block, contextBlock, result);
         });
 
         return logProb;
@@ -124,6 +128,22 @@ public sealed class Flow
         return logProb;
     }
 
+    /// <summary>Hands a finished block's buffers back for the next block on this thread.</summary>
+    private static void RecycleBlock(Tensor block, Tensor? contextBlock, TransformResult result)
+    {
+        if (!ReferenceEquals(result.Output.Data, block.Data))
+        {
+            ScratchArrays.Return(result.Output.Data);
+        }
+
+        ScratchArrays.Return(result.LogAbsDet);
+        ScratchArrays.Return(block.Data);
+        if (contextBlock is not null)
+        {
+            ScratchArrays.Return(contextBlock.Data);
+        }
+    }
+
     /// <summary>f⁻¹(z) computed block by block on several threads; the same bits as one call.</summary>
     private TransformResult InverseByBlocks(Tensor z, Tensor? context)
     {
@@ -135,7 +155,7 @@ public sealed class Flow
             Tensor block = ParallelRows.Slice(z, start, count);
             Tensor? contextBlock = context is null ? null : ParallelRows.Slice(context, start, count);
             TransformResult part = Transform.Inverse(block, contextBlock);
-            part.LogAbsDet.CopyTo(logAbsDet, start);
+            part.LogAbsDet.AsSpan(0, count).CopyTo(logAbsDet.AsSpan(start, count));
             lock (gate)
             {
                 if (output is null)
@@ -148,6 +168,7 @@ public sealed class Flow
 
             int width = part.Output.RowLength;
             part.Output.Data.CopyTo(output.Data, start * width);
+            RecycleBlock(block, contextBlock, part);
         });
 
         return new TransformResult(output!, logAbsDet);

@@ -48,14 +48,18 @@ internal static class ParallelRows
         }
     }
 
-    /// <summary>Copies rows [start, start + count) of a (B, …) tensor into a new tensor.</summary>
+    /// <summary>Copies rows [start, start + count) of a (B, …) tensor into a new tensor (on a recycled
+    /// buffer inside a block, see <see cref="ScratchArrays"/>).</summary>
     public static Tensor Slice(Tensor source, int start, int count)
     {
         int width = source.RowLength;
         int[] shape = [.. source.Shape];
         shape[0] = count;
 
-        return new Tensor(source.Data.AsSpan(start * width, count * width).ToArray(), shape);
+        float[] data = ScratchArrays.Rent(count * width, clear: false);
+        source.Data.AsSpan(start * width, count * width).CopyTo(data);
+
+        return new Tensor(data, shape);
     }
 
     private static void RunSerial(int block, int rows, Action<int, int> body)
@@ -64,12 +68,14 @@ internal static class ParallelRows
         int count = Math.Min(BlockRows, rows - start);
         bool wasSerial = Gemm.SerialOnThisThread;
         Gemm.SerialOnThisThread = true;
+        ScratchArrays.Enter();
         try
         {
             body(start, count);
         }
         finally
         {
+            ScratchArrays.Exit();
             Gemm.SerialOnThisThread = wasSerial;
         }
     }

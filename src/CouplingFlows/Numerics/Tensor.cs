@@ -135,6 +135,24 @@ public sealed class Tensor
         return existing;
     }
 
+    /// <summary>A tensor of the given shape on a recycled buffer inside a block of parallel inference
+    /// (see <see cref="ScratchArrays"/>), a new one elsewhere; its values must all be written.</summary>
+    internal static Tensor Scratch(IReadOnlyList<int> shape)
+    {
+        int[] dimensions = [.. shape];
+
+        return new Tensor(ScratchArrays.Rent(CheckedLength(dimensions), clear: false), dimensions);
+    }
+
+    /// <summary>A copy on a recycled buffer inside a block of parallel inference, a new one elsewhere.</summary>
+    internal Tensor ScratchCopy()
+    {
+        float[] data = ScratchArrays.Rent(Data.Length, clear: false);
+        Data.CopyTo(data, 0);
+
+        return new Tensor(data, _shape);
+    }
+
     /// <summary>Returns this tensor if it already has the shape of <paramref name="like"/>, else a new
     /// zero tensor of that shape; allocates nothing when the buffer is reused.</summary>
     /// <param name="existing">A previously allocated buffer, or null.</param>

@@ -66,12 +66,13 @@ public sealed class CompositeTransform : ITransform
     public TransformResult Forward(Tensor x, Tensor? context = null)
     {
         ArgumentNullException.ThrowIfNull(x);
-        float[] total = new float[x.Rows];
+        float[] total = ScratchArrays.Rent(x.Rows, clear: true);
         Tensor current = x;
         foreach (ITransform layer in _layers)
         {
             TransformResult result = layer.Forward(current, context);
             TensorPrimitives.Add(total, result.LogAbsDet, total);
+            RecycleDead(x, current, result);
             current = result.Output;
         }
 
@@ -82,16 +83,38 @@ public sealed class CompositeTransform : ITransform
     public TransformResult Inverse(Tensor y, Tensor? context = null)
     {
         ArgumentNullException.ThrowIfNull(y);
-        float[] total = new float[y.Rows];
+        float[] total = ScratchArrays.Rent(y.Rows, clear: true);
         Tensor current = y;
         for (int l = _layers.Length - 1; l >= 0; l--)
         {
             TransformResult result = _layers[l].Inverse(current, context);
             TensorPrimitives.Add(total, result.LogAbsDet, total);
+            RecycleDead(y, current, result);
             current = result.Output;
         }
 
         return new TransformResult(current, total);
+    }
+
+    /// <summary>
+    /// Hands back, inside a block of parallel inference, what a layer's result has made dead: its
+    /// log-det (already added to the total) and its input when that was an intermediate of this stack
+    /// that the output does not share.
+    /// </summary>
+    private static void RecycleDead(Tensor stackInput, Tensor layerInput, TransformResult result)
+    {
+        if (!ScratchArrays.Active)
+        {
+            return;
+        }
+
+        ScratchArrays.Return(result.LogAbsDet);
+        if (!ReferenceEquals(layerInput, stackInput)
+            && !ReferenceEquals(layerInput.Data, stackInput.Data)
+            && !ReferenceEquals(layerInput.Data, result.Output.Data))
+        {
+            ScratchArrays.Return(layerInput.Data);
+        }
     }
 
     /// <inheritdoc/>

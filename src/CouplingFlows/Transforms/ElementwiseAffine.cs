@@ -91,8 +91,8 @@ public sealed class ElementwiseAffine : ITransform
     {
         ArgumentNullException.ThrowIfNull(x);
         TransformValidation.CheckFeatures(x, Features, nameof(x));
-        var y = new Tensor([.. x.Shape]);
-        float[] logAbsDet = new float[x.Rows];
+        Tensor y = Tensor.Scratch(x.Shape);
+        float[] logAbsDet = ScratchArrays.Rent(x.Rows, clear: false);
         ApplyForward(x, y, logAbsDet);
 
         return new TransformResult(y, logAbsDet);
@@ -103,7 +103,7 @@ public sealed class ElementwiseAffine : ITransform
     {
         ArgumentNullException.ThrowIfNull(y);
         TransformValidation.CheckFeatures(y, Features, nameof(y));
-        var x = new Tensor([.. y.Shape]);
+        Tensor x = Tensor.Scratch(y.Shape);
         ReadOnlySpan<float> mu = _shift.Value.Data;
         ReadOnlySpan<float> s = _logScale.Value.Data;
         float total = TensorPrimitives.Sum(s);
@@ -116,7 +116,7 @@ public sealed class ElementwiseAffine : ITransform
         }
 
         ArrayPool<float>.Shared.Return(scratch);
-        float[] logAbsDet = new float[y.Rows];
+        float[] logAbsDet = ScratchArrays.Rent(y.Rows, clear: false);
         Array.Fill(logAbsDet, -total);
 
         return new TransformResult(x, logAbsDet);

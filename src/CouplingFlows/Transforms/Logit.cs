@@ -57,8 +57,8 @@ public sealed class Logit : ITransform
     {
         ArgumentNullException.ThrowIfNull(x);
         TransformValidation.CheckFeatures(x, Features, nameof(x));
-        var y = new Tensor([.. x.Shape]);
-        float[] logAbsDet = new float[x.Rows];
+        Tensor y = Tensor.Scratch(x.Shape);
+        float[] logAbsDet = ScratchArrays.Rent(x.Rows, clear: false);
         ApplyForward(x, y, logAbsDet);
 
         return new TransformResult(y, logAbsDet);
@@ -69,8 +69,8 @@ public sealed class Logit : ITransform
     {
         ArgumentNullException.ThrowIfNull(y);
         TransformValidation.CheckFeatures(y, Features, nameof(y));
-        var x = new Tensor([.. y.Shape]);
-        float[] logAbsDet = new float[y.Rows];
+        Tensor x = Tensor.Scratch(y.Shape);
+        float[] logAbsDet = ScratchArrays.Rent(y.Rows, clear: false);
         float width = 1f - (2f * Alpha);
         float logWidth = MathF.Log(width);
         float[] scratch = ArrayPool<float>.Shared.Rent(Features);

@@ -47,6 +47,58 @@ public sealed class BlockParallelInferenceTests
     }
 
     [Fact]
+    public void ImageFlow_LogProbAndSampleOfALargeBatch_EqualOneThreadAndRepeatCalls()
+    {
+        var spec = new FlowSpec
+        {
+            Kind = FlowKind.RealNvpImage,
+            Features = 16,
+            ImageShape = [1, 4, 4],
+            Preprocessing = PreprocessingKind.DequantizeLogit,
+            Levels = 17,
+            ConvChannels = 4,
+            ResidualBlocks = 1,
+        };
+        var random = new RandomSource(13);
+        Flow flow = FlowBuilder.Build(spec, random);
+        foreach (var parameter in flow.Parameters.Where(p => p.Trainable))
+        {
+            random.FillGaussian(parameter.Value.Data, 0.05f);
+        }
+
+        var x = new Tensor(Rows, 16);
+        random.FillUniform(x.Data, 0f, 16.99f);
+
+        float[] first = flow.LogProb(x);
+        float[] second = flow.LogProb(x);
+        float[] serial = WithOneThread(() => flow.LogProb(x));
+        FlowSample sample = flow.SampleWithLogProb(Rows, new RandomSource(2));
+        FlowSample serialSample = WithOneThread(() => flow.SampleWithLogProb(Rows, new RandomSource(2)));
+
+        Assert.All(first, value => Assert.True(float.IsFinite(value)));
+        Assert.Equal(serial, first);
+        Assert.Equal(first, second);
+        Assert.Equal(serialSample.Samples.Data, sample.Samples.Data);
+        Assert.Equal(serialSample.LogProb, sample.LogProb);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void LogProb_AfterOtherBatches_IsUnchanged(FlowKind kind)
+    {
+        Flow flow = PerturbedFlow(kind);
+        Tensor x = Batch(Rows);
+        float[] before = flow.LogProb(x);
+
+        var other = new Tensor(Rows + 300, 6);
+        new RandomSource(99).FillGaussian(other.Data, 3f);
+        flow.LogProb(other);
+        flow.SampleWithLogProb(Rows, new RandomSource(4));
+
+        Assert.Equal(before, flow.LogProb(x));
+    }
+
+    [Fact]
     public void LogProb_OfALargeBatchWithTheWrongWidth_ThrowsTheLayersOwnError()
     {
         Flow flow = PerturbedFlow(FlowKind.RealNvp);
