@@ -90,44 +90,70 @@ public static class FlowBuilder
             return false;
         }
 
-        Tensor current = train;
-        for (int l = 0; l < index; l++)
+        // Rows pass through the layers before the standardisation a chunk at a time, so that a large set
+        // needs no full-size copy per layer; the sums run over rows in order, as in one pass.
+        int d = train.RowLength;
+        double[] sums = new double[d];
+        double[] sumSquares = new double[d];
+        for (int start = 0; start < train.Rows; start += StatisticsChunkRows)
         {
-            current = stack.Layers[l].Forward(current).Output;
+            int count = Math.Min(StatisticsChunkRows, train.Rows - start);
+            Tensor current = new(train.Data.AsSpan(start * d, count * d).ToArray(), [count, .. train.Shape.Skip(1)]);
+            for (int l = 0; l < index; l++)
+            {
+                current = stack.Layers[l].Forward(current).Output;
+            }
+
+            AddColumnSums(current, sums, sumSquares);
         }
 
-        SetToStatistics((ElementwiseAffine)stack.Layers[index], current);
+        int constant = SetToStatistics((ElementwiseAffine)stack.Layers[index], sums, sumSquares, train.Rows);
+        if (constant >= 0)
+        {
+            throw new ArgumentException(
+                $"Column {constant + 1} is constant in the training rows, so it cannot be standardised and has no "
+                + "density; remove it or train without standardisation.",
+                nameof(train));
+        }
 
         return true;
     }
 
-    private static void SetToStatistics(ElementwiseAffine layer, Tensor data)
+    /// <summary>Rows per chunk when the standardisation is fitted.</summary>
+    private const int StatisticsChunkRows = 1024;
+
+    private static void AddColumnSums(Tensor data, double[] sums, double[] sumSquares)
     {
         int d = data.RowLength;
-        for (int j = 0; j < d; j++)
+        for (int i = 0; i < data.Rows; i++)
         {
-            double sum = 0;
-            double sumSquares = 0;
-            for (int i = 0; i < data.Rows; i++)
+            ReadOnlySpan<float> row = data.Row(i);
+            for (int j = 0; j < d; j++)
             {
-                double v = data[i, j];
-                sum += v;
-                sumSquares += v * v;
+                double v = row[j];
+                sums[j] += v;
+                sumSquares[j] += v * v;
             }
+        }
+    }
 
-            double mean = sum / data.Rows;
-            double variance = Math.Max(0, (sumSquares / data.Rows) - (mean * mean));
+    /// <returns>−1, or the 0-based index of the first constant column (the layer is then partly set).</returns>
+    private static int SetToStatistics(ElementwiseAffine layer, double[] sums, double[] sumSquares, int rows)
+    {
+        for (int j = 0; j < sums.Length; j++)
+        {
+            double mean = sums[j] / rows;
+            double variance = Math.Max(0, (sumSquares[j] / rows) - (mean * mean));
             if (!(variance > 1e-12 * Math.Max(1, mean * mean)))
             {
-                throw new ArgumentException(
-                    $"Column {j + 1} is constant in the training rows, so it cannot be standardised and has no "
-                    + "density; remove it or train without standardisation.",
-                    nameof(data));
+                return j;
             }
 
             layer.Shift[j] = (float)mean;
             layer.LogScale[j] = (float)(-0.5 * Math.Log(variance));
         }
+
+        return -1;
     }
 
     private static void AddPreprocessing(FlowSpec spec, List<ITransform> layers)
