@@ -29,11 +29,17 @@ internal static class BenchCommand
             Description = "Rebuild each coupling's input from its output during backward instead of caching it.",
         };
         var mnist = new Option<string?>("--mnist") { Description = "Path of the MNIST IDX images file." };
+        var inProcess = new Option<bool>("--in-process")
+        {
+            Description = "Measure every configuration in this process (by default each of several runs in its "
+                + "own process, so that each peak working set is its own).",
+        };
+        var child = new Option<bool>("--child") { Hidden = true };
         var command = new Command("bench",
             "Measure training step time (forward, backward, Adam), log_prob and sampling throughput, peak memory "
             + "and matrix-product speed for the standard configurations. Results on stdout.")
         {
-            config, json, steps, warmup, layers, memorySaving, mnist,
+            config, json, steps, warmup, layers, memorySaving, mnist, inProcess, child,
         };
         command.SetAction(parse =>
         {
@@ -48,22 +54,61 @@ internal static class BenchCommand
             };
             bool asJson = parse.GetValue(json);
             IReadOnlyList<BenchConfig> configs = BenchConfig.Select(parse.GetValue(config)!);
-            if (!asJson)
+            if (!asJson && !parse.GetValue(child))
             {
                 context.Output.WriteLine(Header);
             }
 
+            var self = configs.Count > 1 && !parse.GetValue(inProcess) ? BenchChildProcess.SelfCommand() : null;
+            int exitCode = ExitCodes.Ok;
             foreach (BenchConfig selected in configs)
             {
                 context.Cancellation.ThrowIfCancellationRequested();
+                if (self is { } command)
+                {
+                    string[] arguments = ChildArguments(parse.Tokens.Select(t => t.Value), selected.Name);
+                    int code = BenchChildProcess.Run(command, arguments, context);
+                    exitCode = code == ExitCodes.Ok ? exitCode : code;
+                    continue;
+                }
+
                 context.Error.WriteLine($"Measuring {selected.Name}...");
                 RunOne(selected, options, parse.GetValue(memorySaving), asJson, context);
             }
 
-            return ExitCodes.Ok;
+            return exitCode;
         });
 
         return command;
+    }
+
+    /// <summary>This command's own arguments with --config replaced by one configuration.</summary>
+    internal static string[] ChildArguments(IEnumerable<string> tokens, string config)
+    {
+        var arguments = new List<string> { "bench", "--config", config, "--child" };
+        using IEnumerator<string> token = tokens.GetEnumerator();
+        while (token.MoveNext())
+        {
+            string value = token.Current;
+            if (value is "bench" or "--in-process" or "--child")
+            {
+                continue;
+            }
+
+            if (value.StartsWith("--config", StringComparison.Ordinal))
+            {
+                if (!value.Contains('=', StringComparison.Ordinal))
+                {
+                    token.MoveNext();
+                }
+
+                continue;
+            }
+
+            arguments.Add(value);
+        }
+
+        return [.. arguments];
     }
 
     private static void RunOne(

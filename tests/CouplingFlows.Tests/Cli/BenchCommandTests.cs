@@ -30,6 +30,18 @@ public sealed class BenchCommandTests
         Assert.True(result.RootElement.GetProperty("step_ms_median").GetDouble() > 0);
     }
 
+    [Theory]
+    [InlineData("bench --config all --steps 20 --json")]
+    [InlineData("bench --steps 20 --config=all --json --in-process")]
+    public void ChildArguments_ReplaceTheConfigAndKeepEveryOtherOption(string line)
+    {
+        string[] tokens = line.Split(' ');
+
+        string[] arguments = CouplingFlows.Cli.Commands.BenchCommand.ChildArguments(tokens, "nsf-moons");
+
+        Assert.Equal(["bench", "--config", "nsf-moons", "--child", "--steps", "20", "--json"], arguments);
+    }
+
     [Fact]
     public void Bench_UnknownConfig_ListsTheAcceptedNames()
     {
