@@ -8,6 +8,9 @@ namespace CouplingFlows.Cli.Benchmarks;
 /// <param name="Data">digits, moons or mnist.</param>
 internal sealed record BenchConfig(string Name, FlowKind Kind, string Data)
 {
+    /// <summary>The couplings of every reference configuration.</summary>
+    public const int StandardLayers = 8;
+
     /// <summary>The nine configurations of the reference figures, in their order.</summary>
     public static IReadOnlyList<BenchConfig> Standard { get; } =
     [

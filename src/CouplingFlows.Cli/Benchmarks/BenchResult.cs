@@ -39,6 +39,10 @@ internal sealed record BenchResult
 
     public required long AllocatedBytesPerStep { get; init; }
 
+    /// <summary>Measured steps whose loss was not finite (their backward pass is skipped, so their time is
+    /// not that of a full step); 0 in every figure we report.</summary>
+    public required int NonfiniteSteps { get; init; }
+
     public required bool MemorySaving { get; init; }
 
     public required int Layers { get; init; }

@@ -125,6 +125,13 @@ internal static class BenchCommand
             return;
         }
 
+        if (result.NonfiniteSteps > 0)
+        {
+            context.Error.WriteLine(
+                $"{config.Name}: warning: {result.NonfiniteSteps} of {result.Steps} measured steps had a non-finite "
+                + "loss and skipped their backward pass; their times are not those of full steps.");
+        }
+
         if (json)
         {
             context.Output.WriteLine(result.ToJson());
