@@ -159,18 +159,24 @@ internal static class BenchRunner
         return batch;
     }
 
+    /// <summary>Rows per second at the median call time, over at least 5 calls and
+    /// <see cref="MinimumThroughputTime"/> after one warm-up call: the median, like the step times,
+    /// so that a stray slow call (a collection, another process) does not move the figure.</summary>
     private static double Throughput(int rowsPerCall, Action call)
     {
         call();
-        int calls = 0;
+        var seconds = new List<double>();
         long start = Stopwatch.GetTimestamp();
-        while (calls < 3 || Stopwatch.GetElapsedTime(start) < MinimumThroughputTime)
+        while (seconds.Count < 5 || Stopwatch.GetElapsedTime(start) < MinimumThroughputTime)
         {
+            long before = Stopwatch.GetTimestamp();
             call();
-            calls++;
+            seconds.Add(Stopwatch.GetElapsedTime(before).TotalSeconds);
         }
 
-        return calls * (double)rowsPerCall / Stopwatch.GetElapsedTime(start).TotalSeconds;
+        seconds.Sort();
+
+        return rowsPerCall / seconds[seconds.Count / 2];
     }
 
     private static double Percentile(double[] sorted, double q) =>
