@@ -28,7 +28,7 @@ public static class CliApplication
         {
             foreach (System.CommandLine.Parsing.ParseError error in parsed.Errors)
             {
-                context.Error.WriteLine($"error: {error.Message}");
+                context.Error.WriteLine($"error: {ParseErrorText.Describe(error.Message)}");
             }
 
             context.Error.WriteLine("Run 'coupling-flows --help' (or COMMAND --help) for the accepted options.");

@@ -58,8 +58,25 @@ internal static class DataSources
     public static string StoredName(string data) =>
         BundledNames.Contains(data, StringComparer.OrdinalIgnoreCase) ? data : Path.GetFullPath(data);
 
+    /// <summary>A value with a folder or a data-file extension is a missing file, not an unknown name.</summary>
+    private static bool LooksLikePath(string value)
+    {
+        string lower = value.ToLowerInvariant();
+        return value.Contains('/', StringComparison.Ordinal)
+            || value.Contains('\\', StringComparison.Ordinal)
+            || lower.EndsWith(".csv", StringComparison.Ordinal)
+            || lower.EndsWith(".gz", StringComparison.Ordinal)
+            || lower.EndsWith(".npy", StringComparison.Ordinal)
+            || lower.Contains("ubyte", StringComparison.Ordinal);
+    }
+
     private static DataSet LoadFile(string path, long seed)
     {
+        if (!File.Exists(path) && LooksLikePath(path))
+        {
+            throw new FileNotFoundException($"--data '{path}': no such file.", path);
+        }
+
         if (!File.Exists(path))
         {
             throw new UsageException(

@@ -27,6 +27,31 @@ public sealed class InputValidationCliTests(TwoFeatureModel model) : IClassFixtu
         { "a,b\n1,2\n\"3,4\n", "line 3", "not closed" },
     };
 
+    [Fact]
+    public void Train_MissingDataFile_IsBadInputNamingTheFile()
+    {
+        string missing = Path.Combine(_folder, "absent.csv");
+
+        (int code, _, string error) = CliRunner.Run("train", "--data", missing, "--out", Path.Combine(_folder, "r"));
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("absent.csv", error, StringComparison.Ordinal);
+        Assert.Contains("no such file", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--steps", "abc", "--steps expects a whole number; got 'abc'.")]
+    [InlineData("--lr", "fast", "--lr expects a number; got 'fast'.")]
+    [InlineData("--batch", "1.5", "--batch expects a whole number; got '1.5'.")]
+    public void Train_UnparsableNumber_NamesTheOptionWithoutTypeNames(string option, string value, string expected)
+    {
+        (int code, _, string error) = CliRunner.Run("train", "--data", "moons", option, value);
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [MemberData(nameof(BadCells))]
     public void Train_BadCell_IsRefusedNamingLineAndColumn(string content, string location, string reason)
