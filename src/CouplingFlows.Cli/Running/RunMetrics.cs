@@ -54,6 +54,8 @@ internal sealed record RunMetrics
 
     public double? TrainBitsPerDim { get; init; }
 
+    public double? ValidationBitsPerDim { get; init; }
+
     public double? TestBitsPerDim { get; init; }
 
     public required double MaxInverseError { get; init; }

@@ -281,6 +281,9 @@ internal static class TrainJob
             ValidationNllNats = result.BestValidationNll,
             TestNllNats = testNll,
             TrainBitsPerDim = discrete ? Evaluation.BitsPerDimension(trainNll, d) : null,
+            ValidationBitsPerDim = discrete && result.BestValidationNll is double validationNll
+                ? Evaluation.BitsPerDimension(validationNll, d)
+                : null,
             TestBitsPerDim = discrete ? Evaluation.BitsPerDimension(testNll, d) : null,
             MaxInverseError = Evaluation.MaxInverseError(flow, testEval),
             BestStep = result.BestStep,

@@ -40,6 +40,11 @@ public sealed class ImageCliTests : IDisposable
         Assert.Equal("realnvp-image", root.GetProperty("model").GetString());
         Assert.Equal(2, root.GetProperty("scales").GetInt32());
         Assert.InRange(root.GetProperty("test_bits_per_dim").GetDouble(), 0.5, 8.0);
+        double validationNll = root.GetProperty("validation_nll_nats").GetDouble();
+        Assert.Equal(
+            CouplingFlows.Training.Evaluation.BitsPerDimension(validationNll, 64),
+            root.GetProperty("validation_bits_per_dim").GetDouble(),
+            1e-12);
         Assert.True(root.GetProperty("max_inverse_error").GetDouble() < 1e-3);
         Assert.True(File.Exists(Path.Combine(run, "samples.png")));
         Assert.True(sampleCode == ExitCodes.Ok, sampleError);
