@@ -82,6 +82,7 @@ internal sealed class DataParallelTraining
         if (double.IsFinite(total))
         {
             GemmParallel.RunPair(_firstHalfSum, _secondHalfSum, Gemm.MaxDegreeOfParallelism);
+            _secondJob.GradientsDirty = false;
         }
 
         return -total / rows;
@@ -105,9 +106,13 @@ internal sealed class DataParallelTraining
             LogProbSum = double.NaN;
         }
 
+        /// <summary>Whether the replica's gradients may hold values from an earlier step; the gradient sum
+        /// clears them as it reads them, so normally they are already zero.</summary>
+        public bool GradientsDirty { get; set; }
+
         public void Run()
         {
-            if (clearFirst is not null)
+            if (clearFirst is not null && GradientsDirty)
             {
                 foreach (Parameter parameter in clearFirst)
                 {
@@ -115,6 +120,7 @@ internal sealed class DataParallelTraining
                 }
             }
 
+            GradientsDirty = clearFirst is not null;
             LogProbSum = flow.AddLogProbGradients(_shard!, null, _weight);
         }
     }
@@ -126,8 +132,12 @@ internal sealed class DataParallelTraining
         {
             for (int p = start; p < end; p++)
             {
+                // Clearing the replica's gradient right after reading it costs little (it is in cache) and
+                // saves a separate pass over it at the start of the next step.
                 float[] target = targets[p].Gradient.Data;
-                TensorPrimitives.Add(target, sources[p].Gradient.Data, target);
+                float[] source = sources[p].Gradient.Data;
+                TensorPrimitives.Add(target, source, target);
+                Array.Clear(source);
             }
         }
     }

@@ -95,10 +95,14 @@ public sealed class Adam
     /// <summary>Sets every gradient to zero.</summary>
     public void ZeroGradients()
     {
-        foreach (Parameter parameter in _parameters)
+        if (_scalars < ParallelThreshold)
         {
-            parameter.ZeroGradient();
+            _firstHalf.Clear();
+            _secondHalf.Clear();
+            return;
         }
+
+        GemmParallel.RunPair(_firstHalf.Clearing, _secondHalf.Clearing, Gemm.MaxDegreeOfParallelism);
     }
 
     /// <summary>The global L2 norm of all gradients, √(Σ g²).</summary>
@@ -232,10 +236,38 @@ public sealed class Adam
     private readonly record struct StepSettings(float GradientScale, float StepSize, float InverseSqrtCorrection2);
 
     /// <summary>The update of the parameters [start, end), for one thread.</summary>
-    private sealed class RangeUpdate(Adam owner, int start, int end) : IHelperJob
+    private sealed class RangeUpdate : IHelperJob
     {
+        private readonly Adam _owner;
+        private readonly int _start;
+        private readonly int _end;
+
+        public RangeUpdate(Adam owner, int start, int end)
+        {
+            _owner = owner;
+            _start = start;
+            _end = end;
+            Clearing = new ClearJob(this);
+        }
+
         public StepSettings Settings { get; set; }
 
-        public void Run() => owner.UpdateRange(start, end, Settings);
+        /// <summary>The same range, as a job that zeroes the gradients.</summary>
+        public IHelperJob Clearing { get; }
+
+        public void Run() => _owner.UpdateRange(_start, _end, Settings);
+
+        public void Clear()
+        {
+            for (int p = _start; p < _end; p++)
+            {
+                _owner._parameters[p].ZeroGradient();
+            }
+        }
+
+        private sealed class ClearJob(RangeUpdate range) : IHelperJob
+        {
+            public void Run() => range.Clear();
+        }
     }
 }

@@ -91,6 +91,31 @@ public sealed class DataParallelTrainingTests
     }
 
     [Fact]
+    public void SplitStep_AfterANonFiniteStep_HasTheGradientsOfAFreshFlow()
+    {
+        Flow used = PerturbedFlow(FlowKind.RealNvp, memorySaving: false);
+        Flow fresh = PerturbedFlow(FlowKind.RealNvp, memorySaving: false);
+        Tensor poisoned = Batch(256);
+        poisoned.Data[0] = float.NaN; // in the first shard, so the replica's shard still back-propagates
+        Tensor batch = Batch(256);
+
+        Assert.False(double.IsFinite(used.ComputeLossAndGradients(poisoned)));
+        foreach (Parameter parameter in used.Parameters)
+        {
+            parameter.ZeroGradient();
+        }
+
+        double usedLoss = used.ComputeLossAndGradients(batch);
+        double freshLoss = fresh.ComputeLossAndGradients(batch);
+
+        Assert.Equal(freshLoss, usedLoss);
+        for (int p = 0; p < fresh.Parameters.Count; p++)
+        {
+            Assert.Equal(fresh.Parameters[p].Gradient.Data, used.Parameters[p].Gradient.Data);
+        }
+    }
+
+    [Fact]
     public void SplitStep_AllocatesNothingOnceItsBuffersExist()
     {
         Flow flow = PerturbedFlow(FlowKind.RealNvp, memorySaving: false);
@@ -103,15 +128,23 @@ public sealed class DataParallelTrainingTests
             adam.Step();
         }
 
-        long before = GC.GetTotalAllocatedBytes(precise: true);
-        for (int step = 0; step < 5; step++)
+        // The count covers every thread, the test runner's too, which may allocate now and then while it
+        // reports other tests: a step that allocated would show in every window, the runner in a few.
+        long fewest = long.MaxValue;
+        for (int window = 0; window < 5 && fewest > 0; window++)
         {
-            adam.ZeroGradients();
-            flow.ComputeLossAndGradients(batch);
-            adam.Step();
+            long before = GC.GetTotalAllocatedBytes(precise: true);
+            for (int step = 0; step < 5; step++)
+            {
+                adam.ZeroGradients();
+                flow.ComputeLossAndGradients(batch);
+                adam.Step();
+            }
+
+            fewest = Math.Min(fewest, GC.GetTotalAllocatedBytes(precise: true) - before);
         }
 
-        Assert.Equal(0, GC.GetTotalAllocatedBytes(precise: true) - before);
+        Assert.Equal(0, fewest);
     }
 
     [Fact]
