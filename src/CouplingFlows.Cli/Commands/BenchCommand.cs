@@ -54,6 +54,16 @@ internal static class BenchCommand
             };
             bool asJson = parse.GetValue(json);
             IReadOnlyList<BenchConfig> configs = BenchConfig.Select(parse.GetValue(config)!);
+            if (parse.GetValue(child))
+            {
+                BenchChildProcess.DieWithParent();
+            }
+
+            if (options.MnistPath is string mnistPath && !File.Exists(mnistPath))
+            {
+                throw new FileNotFoundException($"--mnist '{mnistPath}': no such file.", mnistPath);
+            }
+
             if (!asJson && !parse.GetValue(child))
             {
                 context.Output.WriteLine(Header);

@@ -29,9 +29,14 @@ internal static class SampleCommand
         {
             Description = "Also draw the samples to this PNG (an image grid for image models, else a scatter).",
         };
+        var continuous = new Option<bool>("--continuous")
+        {
+            Description = "For a model of discrete data (digits, images), write the flow's continuous draws in "
+                + "[0, L) instead of their levels floor(x) in 0..L-1.",
+        };
         var command = new Command("sample", "Draw samples from a trained flow; CSV on stdout or --out.")
         {
-            model, count, temperature, seed, output, png,
+            model, count, temperature, seed, output, png, continuous,
         };
         command.SetAction(parse =>
         {
@@ -39,6 +44,11 @@ internal static class SampleCommand
             int n = TrainCommand.Positive(parse.GetValue(count), "-n");
             float t = TrainCommand.PositiveFloat(parse.GetValue(temperature), "--temperature");
             Tensor samples = flow.Sample(n, new RandomSource(parse.GetValue(seed)), t);
+            if (!parse.GetValue(continuous))
+            {
+                ToLevels(flow.Spec, samples);
+            }
+
             Write(samples, parse.GetValue(output), context);
             if (parse.GetValue(png) is string picture)
             {
@@ -50,6 +60,25 @@ internal static class SampleCommand
         });
 
         return command;
+    }
+
+    /// <summary>
+    /// A flow of dequantised data models x = v + u with v a level and u ~ U[0, 1), so a draw's level is
+    /// floor(x), clamped to 0..L-1: values that `evaluate` and the training data share.
+    /// </summary>
+    private static void ToLevels(FlowSpec? spec, Tensor samples)
+    {
+        if (spec is not { Preprocessing: PreprocessingKind.DequantizeLogit })
+        {
+            return;
+        }
+
+        float top = spec.Levels - 1;
+        Span<float> values = samples.Data;
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = Math.Clamp(MathF.Floor(values[i]), 0f, top);
+        }
     }
 
     private static void Write(Tensor samples, string? path, CliContext context)

@@ -89,6 +89,34 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void SampleOfADigitsModel_WritesLevelsThatEvaluateScores()
+    {
+        string run = Path.Combine(_folder, "digits");
+        string drawn = Path.Combine(_folder, "drawn.csv");
+
+        (int trainCode, _, string trainError) = CliRunner.Run(
+            "train", "--data", "digits", "--model", "realnvp", "--layers", "2", "--hidden", "8", "--steps", "5",
+            "--out", run, "--progress", "none");
+        (int sampleCode, _, string sampleError) = CliRunner.Run(
+            "sample", "--model", run, "-n", "300", "--temperature", "1.5", "--out", drawn);
+        (int continuousCode, string continuous, _) = CliRunner.Run(
+            "sample", "--model", run, "-n", "300", "--temperature", "1.5", "--continuous");
+        (int evaluateCode, _, string evaluateError) = CliRunner.Run("evaluate", "--model", run, "--data", drawn);
+
+        Assert.True(trainCode == ExitCodes.Ok, trainError);
+        Assert.True(sampleCode == ExitCodes.Ok, sampleError);
+        float[] levels = [.. File.ReadAllLines(drawn).SelectMany(line => line.Split(','))
+            .Select(cell => float.Parse(cell, System.Globalization.CultureInfo.InvariantCulture))];
+        Assert.Equal(300 * 64, levels.Length);
+        Assert.All(levels, v => Assert.True(v == MathF.Floor(v) && v is >= 0f and <= 16f, $"{v}"));
+        Assert.Equal(ExitCodes.Ok, continuousCode);
+        Assert.Contains(
+            continuous.Split('\n', ',').Select(cell => cell.Trim()),
+            cell => cell.Contains('.', StringComparison.Ordinal));
+        Assert.True(evaluateCode == ExitCodes.Ok, evaluateError);
+    }
+
+    [Fact]
     public void Train_ExistingOutFolderWithoutForce_IsRefused()
     {
         string run = Path.Combine(_folder, "taken");
