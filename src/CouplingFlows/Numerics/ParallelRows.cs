@@ -36,6 +36,15 @@ internal static class ParallelRows
             return;
         }
 
+        if (threads == 2)
+        {
+            // Two threads: the long-lived helper of the matrix products, which is awake within microseconds,
+            // rather than a thread-pool task, whose start varied by milliseconds on our two-core machine.
+            var claims = new BlockClaims(rows, blocks, body);
+            GemmParallel.RunPair(claims, claims, threads);
+            return;
+        }
+
         try
         {
             var options = new ParallelOptions { MaxDegreeOfParallelism = threads };
@@ -77,6 +86,22 @@ internal static class ParallelRows
         {
             ScratchArrays.Exit();
             Gemm.SerialOnThisThread = wasSerial;
+        }
+    }
+
+    /// <summary>Blocks claimed one at a time from a shared counter by whichever thread runs
+    /// <see cref="Run"/>; each thread stops when none is left.</summary>
+    private sealed class BlockClaims(int rows, int blocks, Action<int, int> body) : IHelperJob
+    {
+        private int _next;
+
+        public void Run()
+        {
+            int block;
+            while ((block = Interlocked.Increment(ref _next) - 1) < blocks)
+            {
+                RunSerial(block, rows, body);
+            }
         }
     }
 }
