@@ -70,20 +70,18 @@ public sealed class Flow
     public float[] LogProb(Tensor x, Tensor? context = null)
     {
         ArgumentNullException.ThrowIfNull(x);
-        if (x.Rows <= ParallelRows.BlockRows || (context is not null && context.Rows != x.Rows))
+        float[] logProb = new float[x.Rows];
+        if (!ByBlocks(x, context))
         {
-            return LogProbCore(x, context);
+            LogProbInto(x, context, logProb);
+            return logProb;
         }
 
-        float[] logProb = new float[x.Rows];
         ParallelRows.For(x.Rows, (start, count) =>
         {
             Tensor block = ParallelRows.Slice(x, start, count);
             Tensor? contextBlock = context is null ? null : ParallelRows.Slice(context, start, count);
-            TransformResult result = Transform.Forward(block, contextBlock);
-            Span<float> target = logProb.AsSpan(start, count);
-            Base.LogProb(result.Output, target);
-            TensorPrimitives.Add(target, result.LogAbsDet, target);
+            TransformResult result = LogProbInto(block, contextBlock, logProb.AsSpan(start, count));
             RecycleBlock(block, contextBlock, result);
         });
 
@@ -111,21 +109,25 @@ public sealed class Flow
         ArgumentNullException.ThrowIfNull(random);
         Tensor z = Base.Sample(count, random, temperature);
         float[] logProb = Base.LogProb(z);
-        TransformResult result = z.Rows <= ParallelRows.BlockRows || (context is not null && context.Rows != z.Rows)
-            ? Transform.Inverse(z, context)
-            : InverseByBlocks(z, context);
+        TransformResult result = ByBlocks(z, context) ? InverseByBlocks(z, context) : Transform.Inverse(z, context);
         TensorPrimitives.Subtract(logProb, result.LogAbsDet, logProb);
 
         return new FlowSample(result.Output, logProb);
     }
 
-    private float[] LogProbCore(Tensor x, Tensor? context)
+    /// <summary>Whether a batch is worth several blocks; a context of the wrong height goes to the layers
+    /// whole, so that they report it.</summary>
+    private static bool ByBlocks(Tensor x, Tensor? context) =>
+        x.Rows > ParallelRows.BlockRows && (context is null || context.Rows == x.Rows);
+
+    /// <summary>Writes log p(x) of each row into <paramref name="target"/>; returns f(x) for recycling.</summary>
+    private TransformResult LogProbInto(Tensor x, Tensor? context, Span<float> target)
     {
         TransformResult result = Transform.Forward(x, context);
-        float[] logProb = Base.LogProb(result.Output);
-        TensorPrimitives.Add(logProb, result.LogAbsDet, logProb);
+        Base.LogProb(result.Output, target);
+        TensorPrimitives.Add(target, result.LogAbsDet.AsSpan(0, x.Rows), target);
 
-        return logProb;
+        return result;
     }
 
     /// <summary>Hands a finished block's buffers back for the next block on this thread.</summary>
@@ -208,9 +210,6 @@ public sealed class Flow
         && Environment.ProcessorCount > 1
             ? 2
             : 1;
-
-    /// <summary>Drops the training replica and its buffers (they are rebuilt on the next training step).</summary>
-    internal void ReleaseDataParallelReplica() => _dataParallel = null;
 
     /// <summary>
     /// Σᵢ log p(xᵢ) over the rows of <paramref name="batch"/>, and the gradients of −w Σᵢ log p(xᵢ)
